@@ -1,0 +1,39 @@
+/* The registry of every statement; domains add theirs here so start-up prepares them all. */
+#include "db/queries.h"
+
+#include <stddef.h>
+
+const struct db_query Q_SELECT_ONE = {
+    "sys.select_one", "SELECT 1", "", "L", DBQ_GLOBAL,
+};
+
+const struct db_query Q_MIGRATIONS_LIST = {
+    "migrate.list",
+    "SELECT version, name, DATE_FORMAT(applied_at, '%Y-%m-%dT%H:%i:%sZ') "
+    "FROM schema_migrations ORDER BY version",
+    "", "Lss", DBQ_GLOBAL,
+};
+
+const struct db_query Q_MIGRATION_INSERT = {
+    "migrate.insert", "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", "Ls", "",
+    DBQ_GLOBAL,
+};
+
+const struct db_query Q_MIGRATION_DELETE = {
+    "migrate.delete", "DELETE FROM schema_migrations WHERE version = ?", "L", "", DBQ_GLOBAL,
+};
+
+const struct db_query Q_MIGRATE_LOCK = {
+    "migrate.lock", "SELECT GET_LOCK('trellis.migrate', 60)", "", "L", DBQ_GLOBAL,
+};
+
+const struct db_query Q_MIGRATE_UNLOCK = {
+    "migrate.unlock", "SELECT RELEASE_LOCK('trellis.migrate')", "", "L", DBQ_GLOBAL,
+};
+
+const struct db_query *const db_registry[] = {
+    &Q_SELECT_ONE,       &Q_MIGRATIONS_LIST, &Q_MIGRATION_INSERT,
+    &Q_MIGRATION_DELETE, &Q_MIGRATE_LOCK,    &Q_MIGRATE_UNLOCK,
+};
+
+const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

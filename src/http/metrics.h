@@ -1,0 +1,17 @@
+/* Prometheus metrics shared by all workers: counters in one MAP_SHARED mapping made before fork. */
+#ifndef HTTP_METRICS_H
+#define HTTP_METRICS_H
+
+struct sb;
+struct route;
+
+/* Maps the shared counters for nroutes routes; call once in the master. Returns 0 or -1. */
+int metrics_init(int nroutes);
+/* route_idx -1: no route matched. */
+void metrics_observe(int route_idx, int status, double seconds);
+void metrics_worker_restart(void);
+void metrics_db_error(void);
+void metrics_set_workers(int n);
+void metrics_render(struct sb *out, const struct route *routes, int nroutes);
+
+#endif

@@ -1,0 +1,55 @@
+/* Problem types (RFC 9457): one table of status, code and title, rendered in one place. */
+#ifndef HTTP_PROBLEM_H
+#define HTTP_PROBLEM_H
+
+struct req;
+
+/* X(ENUM, status, code, title) */
+#define PROBLEM_TABLE(X)                                                                           \
+    X(PROB_BAD_REQUEST, 400, "bad_request", "Bad Request")                                         \
+    X(PROB_BAD_ESCAPE, 400, "bad_escape", "Bad Percent-Encoding")                                  \
+    X(PROB_MALFORMED_JSON, 400, "malformed_json", "Malformed JSON")                                \
+    X(PROB_VALIDATION, 400, "validation_failed", "Validation Failed")                              \
+    X(PROB_TRUNCATED_BODY, 400, "truncated_body", "Truncated Body")                                \
+    X(PROB_UNAUTHORIZED, 401, "unauthorized", "Unauthorized")                                      \
+    X(PROB_FORBIDDEN, 403, "forbidden", "Forbidden")                                               \
+    X(PROB_NOT_FOUND, 404, "not_found", "Not Found")                                               \
+    X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
+    X(PROB_CONFLICT, 409, "conflict", "Conflict")                                                  \
+    X(PROB_PRECONDITION_FAILED, 412, "precondition_failed", "Precondition Failed")                 \
+    X(PROB_TOO_LARGE, 413, "payload_too_large", "Payload Too Large")                               \
+    X(PROB_UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "Unsupported Media Type")             \
+    X(PROB_UNPROCESSABLE, 422, "unprocessable", "Unprocessable Content")                           \
+    X(PROB_TOO_MANY, 429, "too_many_requests", "Too Many Requests")                                \
+    X(PROB_HEADERS_TOO_LARGE, 431, "headers_too_large", "Request Header Fields Too Large")         \
+    X(PROB_INTERNAL, 500, "internal_error", "Internal Server Error")                                \
+    X(PROB_BAD_GATEWAY, 502, "bad_gateway", "Bad Gateway")                                         \
+    X(PROB_DB_UNAVAILABLE, 503, "database_unavailable", "Service Unavailable")                     \
+    X(PROB_UNAVAILABLE, 503, "unavailable", "Service Unavailable")                                 \
+    X(PROB_GATEWAY_TIMEOUT, 504, "gateway_timeout", "Gateway Timeout")
+
+enum problem {
+#define X(e, s, c, t) e,
+    PROBLEM_TABLE(X)
+#undef X
+        PROB__COUNT
+};
+
+struct problem_info {
+    int status;
+    const char *code;
+    const char *title;
+};
+
+const struct problem_info *problem_info(enum problem p);
+
+/*
+ * Renders p as the response of r (problem+json, instance = the request id)
+ * with detail from fmt, and returns its status. A 500's detail is logged with
+ * the request id and replaced by a generic one for the client. Field errors
+ * collected in r->field_errors are rendered as `errors`.
+ */
+int problem(struct req *r, enum problem p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

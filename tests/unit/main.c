@@ -1,0 +1,22 @@
+/* Runs every unit suite; the exit status is non-zero when any check failed. */
+#include "unit.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+    SRunner *sr = srunner_create(arena_suite());
+    int failed;
+
+    srunner_add_suite(sr, sb_suite());
+    srunner_add_suite(sr, url_suite());
+    srunner_add_suite(sr, json_suite());
+    srunner_add_suite(sr, config_suite());
+    srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, lint_suite());
+    srunner_add_suite(sr, yaml_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,16 @@
+/* The Check suites of the unit test binary, one per module under test. */
+#ifndef TESTS_UNIT_UNIT_H
+#define TESTS_UNIT_UNIT_H
+
+#include <check.h>
+
+Suite *arena_suite(void);
+Suite *sb_suite(void);
+Suite *url_suite(void);
+Suite *json_suite(void);
+Suite *config_suite(void);
+Suite *router_suite(void);
+Suite *lint_suite(void);
+Suite *yaml_suite(void);
+
+#endif
