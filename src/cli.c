@@ -135,7 +135,6 @@ int main(int argc, char **argv)
         return argc < 1 ? 2 : 0;
     }
     memset(&c, 0, sizeof(c));
-    config_defaults(&c.cfg);
     if (config_load(&c.cfg, path, 1, err, sizeof(err)) != 0) {
         fprintf(stderr, "trellis: %s\n", err);
         return 1;

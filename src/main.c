@@ -251,10 +251,8 @@ static void reload(void)
     char err[512];
     int n;
 
-    config_defaults(&nc);
     if (config_load(&nc, M.config_path, 1, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "reload refused, the config has an error: %s", err);
-        config_release(&nc);
         return;
     }
     /* what workers inherit is reloaded here, before any of them is replaced */
@@ -401,7 +399,6 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    config_defaults(&M.cfg);
     if (config_load(&M.cfg, M.config_path, 1, err, sizeof(err)) != 0) {
         fprintf(stderr, "trellis-fcgi: %s\n", err);
         return 1;

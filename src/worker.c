@@ -60,10 +60,8 @@ int worker_dispatch(struct req *r)
     if ((rt->flags & R_JSON) && (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH)) &&
         !http_is_json_type(req_header(r, "Content-Type")))
         return problem(r, PROB_UNSUPPORTED_MEDIA, "the body must be application/json");
-    if ((rt->flags & R_DB) && db_ensure(r->db) != 0) {
-        resp_header(r, "Retry-After", "1");
-        return problem(r, PROB_DB_UNAVAILABLE, "the database is unavailable; retry shortly");
-    }
+    if ((rt->flags & R_DB) && db_ensure(r->db) != 0)
+        return problem_db(r, DB_EUNAVAIL, rt->pattern);
     return rt->handler(r);
 }
 

@@ -37,8 +37,9 @@ struct config {
 
 void config_defaults(struct config *c);
 /*
- * Loads path (NULL or missing file: defaults only, when allow_missing) and
- * then the environment. Returns 0, or -1 with a message in err (file:line).
+ * Sets the defaults, then loads path (NULL or missing file: defaults only, when
+ * allow_missing) and then the environment. Returns 0, or -1 with a message in
+ * err (file:line) and c released. Do not call config_defaults() first.
  */
 int config_load(struct config *c, const char *path, int allow_missing, char *err, size_t errlen);
 /* Applies one key; returns 0, or -1 for an unknown key or a bad value. */

@@ -24,6 +24,7 @@ struct db {
     const struct config *cfg;
     MYSQL_STMT **stmts; /* by registry index, prepared on first use or by db_prepare_all */
     int connected;
+    int in_tx;
     int64_t last_try_ms;
     unsigned long errors;
     char err[512];
@@ -69,6 +70,7 @@ static void disconnect(struct db *db)
         mysql_close(db->my);
     db->my = NULL;
     db->connected = 0;
+    db->in_tx = 0;
 }
 
 void db_free(struct db *db)
@@ -305,8 +307,8 @@ out:
     return rc;
 }
 
-int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t tenant_id,
-            struct db_res *res, ...)
+static int exec_once(struct db *db, struct arena *ar, const struct db_query *q, int64_t tenant_id,
+                     struct db_res *res, va_list args)
 {
     MYSQL_BIND b[MAX_PARAMS];
     long long ints[MAX_PARAMS];
@@ -335,7 +337,7 @@ int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t t
         return rc;
 
     memset(b, 0, sizeof(b[0]) * (np ? np : 1));
-    va_start(ap, res);
+    va_copy(ap, args);
     for (size_t i = 0; i < np; i++) {
         nulls[i] = 0;
         b[i].is_null = &nulls[i];
@@ -385,6 +387,26 @@ int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t t
     return 0;
 }
 
+int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t tenant_id,
+            struct db_res *res, ...)
+{
+    va_list ap;
+    int was_connected = db->connected, in_tx = db->in_tx, rc;
+
+    va_start(ap, res);
+    rc = exec_once(db, ar, q, tenant_id, res, ap);
+    va_end(ap);
+    /* a connection found dead (server restarted, idle timeout) is replaced at once and the
+     * statement retried, unless a transaction was open: its earlier work is gone */
+    if (rc == DB_EUNAVAIL && was_connected && !in_tx && db_connect(db) == 0) {
+        log_msg(LOG_INFO, "database connection reopened");
+        va_start(ap, res);
+        rc = exec_once(db, ar, q, tenant_id, res, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
 static int simple(struct db *db, const char *sql, const char *what)
 {
     if (db_ensure(db))
@@ -397,13 +419,17 @@ static int simple(struct db *db, const char *sql, const char *what)
 
 int db_begin(struct db *db)
 {
-    return simple(db, "START TRANSACTION", "begin");
+    int rc = simple(db, "START TRANSACTION", "begin");
+
+    db->in_tx = rc == 0;
+    return rc;
 }
 
 int db_commit(struct db *db)
 {
     if (!db->connected)
         return DB_EUNAVAIL;
+    db->in_tx = 0;
     if (mysql_commit(db->my) != 0)
         return map_error(db, mysql_errno(db->my), mysql_error(db->my), "commit");
     return 0;
@@ -413,6 +439,7 @@ int db_rollback(struct db *db)
 {
     if (!db->connected)
         return DB_EUNAVAIL;
+    db->in_tx = 0;
     if (mysql_rollback(db->my) != 0)
         return map_error(db, mysql_errno(db->my), mysql_error(db->my), "rollback");
     return 0;

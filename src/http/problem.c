@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "db/db.h"
 #include "http/request.h"
 
 static const struct problem_info problems[] = {
@@ -65,4 +66,22 @@ int problem(struct req *r, enum problem p, const char *fmt, ...)
     r->status = pi->status;
     r->content_type = "application/problem+json";
     return pi->status;
+}
+
+int problem_db(struct req *r, int rc, const char *what)
+{
+    switch (rc) {
+    case DB_EUNAVAIL:
+        resp_header(r, "Retry-After", "1");
+        return problem(r, PROB_DB_UNAVAILABLE, "the database is unavailable; retry shortly");
+    case DB_ENOTFOUND:
+        return problem(r, PROB_NOT_FOUND, "no such resource");
+    case DB_EDUP:
+        return problem(r, PROB_CONFLICT, "it already exists");
+    case DB_EDEADLOCK:
+        resp_header(r, "Retry-After", "1");
+        return problem(r, PROB_UNAVAILABLE, "the database was busy; retry");
+    default:
+        return problem(r, PROB_INTERNAL, "%s: database error %d: %s", what, rc, db_errmsg(r->db));
+    }
 }

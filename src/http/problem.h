@@ -52,4 +52,11 @@ const struct problem_info *problem_info(enum problem p);
 int problem(struct req *r, enum problem p, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Renders a DB_E* code from the data layer: DB_EUNAVAIL is 503 with Retry-After,
+ * DB_ENOTFOUND 404, DB_EDUP 409, DB_EDEADLOCK 503 (retry), anything else 500
+ * with `what` and the driver's message in the log only.
+ */
+int problem_db(struct req *r, int rc, const char *what);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/yaml.h"
 #include "db/db.h"
+#include "db/queries.h"
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/request.h"
@@ -82,8 +83,12 @@ int sys_http_readyz(struct req *r)
 {
     static const char ok[] = "{\"status\":\"ready\",\"database\":\"ok\"}";
 
-    if (db_ping(r->db) != 0)
-        return problem(r, PROB_DB_UNAVAILABLE, "the database does not answer");
+    struct db_res res;
+    /* a registered statement, not just COM_PING: proves statements prepare after a reconnect */
+    int rc = db_exec(r->db, r->ar, &Q_SELECT_ONE, 0, &res);
+
+    if (rc != 0 || res.nrows != 1)
+        return problem_db(r, rc ? rc : DB_ERR, "readiness check");
     return resp_text(r, 200, "application/json", ok, sizeof(ok) - 1);
 }
 

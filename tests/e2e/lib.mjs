@@ -1,0 +1,107 @@
+// Shared helpers for the end-to-end suites: the stack `./dev test` started, over real HTTP.
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.TRELLIS_BASE_URL;
+export const VAR = process.env.TRELLIS_VAR;
+export const ROOT = process.env.TRELLIS_ROOT;
+if (!BASE || !VAR || !ROOT) throw new Error('run through ./dev test (TRELLIS_BASE_URL, TRELLIS_VAR, TRELLIS_ROOT)');
+
+const { hostname, port } = new URL(BASE);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function req(method, path, { body, headers = {} } = {}) {
+  const res = await fetch(BASE + path, { method, body, headers, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  if (/json/.test(res.headers.get('content-type') || '') && text) json = JSON.parse(text);
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// Sends bytes exactly as given (fetch would normalise the target and headers).
+export function raw(data, { halfClose = false, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: hostname, port: Number(port) });
+    const chunks = [];
+    const timer = setTimeout(() => { s.destroy(); resolve(parse(Buffer.concat(chunks))); }, timeoutMs);
+    s.on('connect', () => { s.write(data); if (halfClose) s.end(); });
+    s.on('data', (c) => chunks.push(c));
+    s.on('error', (e) => { clearTimeout(timer); if (e.code === 'ECONNRESET') resolve(parse(Buffer.concat(chunks))); else reject(e); });
+    s.on('close', () => { clearTimeout(timer); resolve(parse(Buffer.concat(chunks))); });
+  });
+  function parse(buf) {
+    const s = buf.toString('utf8');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(s);
+    const i = s.indexOf('\r\n\r\n');
+    const head = i >= 0 ? s.slice(0, i) : s;
+    const bodyText = i >= 0 ? s.slice(i + 4) : '';
+    const ct = /\r\ncontent-type: *([^\r\n]*)/i.exec(head);
+    return { status: m ? Number(m[1]) : 0, head, body: bodyText, contentType: ct ? ct[1] : null };
+  }
+}
+
+export function assertProblem(r, status, code) {
+  assert.equal(r.status, status, `status ${r.status}: ${r.text}`);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.json.status, status);
+  assert.equal(r.json.code, code);
+  assert.equal(r.json.type, `/problems/${code}`);
+  assert.equal(typeof r.json.title, 'string');
+  assert.equal(typeof r.json.detail, 'string');
+  assert.ok(r.json.instance, 'instance is the request id');
+  if (r.headers.get('x-request-id')) assert.equal(r.json.instance, r.headers.get('x-request-id'));
+}
+
+export function masterPid() {
+  return Number(readFileSync(`${VAR}/run/trellis-fcgi.pid`, 'utf8').trim());
+}
+
+export function workerPids(master = masterPid()) {
+  const f = `/proc/${master}/task/${master}/children`;
+  if (!existsSync(f)) return [];
+  return readFileSync(f, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+export function workersWanted() {
+  const m = /trellis_workers (\d+)/.exec(execFileSync('curl', ['-s', `${BASE}/metrics`]).toString());
+  return m ? Number(m[1]) : 0;
+}
+
+export function stack(cmd) {
+  return execFileSync(`${ROOT}/scripts/stack.sh`, [cmd, VAR], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env }).toString();
+}
+
+export function logText() {
+  return readFileSync(`${VAR}/log/trellis.log`, 'utf8');
+}
+
+export async function waitFor(pred, { timeoutMs = 15000, stepMs = 50, what = 'condition' } = {}) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await pred()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+// Runs `concurrency` loops of GET path until stop() resolves; counts every non-200 answer.
+export function loadLoop(path, concurrency = 6) {
+  let running = true;
+  const stats = { ok: 0, failed: 0, statuses: {} };
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      try {
+        const res = await fetch(BASE + path);
+        await res.arrayBuffer();
+        if (res.status === 200) stats.ok++;
+        else { stats.failed++; stats.statuses[res.status] = (stats.statuses[res.status] || 0) + 1; }
+      } catch (e) {
+        stats.failed++; stats.statuses[e.code || e.message] = (stats.statuses[e.code || e.message] || 0) + 1;
+      }
+    }
+  });
+  return { stats, stop: async () => { running = false; await Promise.all(loops); return stats; } };
+}
