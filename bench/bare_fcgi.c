@@ -1,4 +1,5 @@
-/* Baseline responder for bench/baseline: bare libfcgi, a fixed body or one prepared PK SELECT. */
+/* Baseline responder for bench/baseline: bare libfcgi, a fixed body or one prepared PK SELECT.
+   PASSWORD "-" reads it from $TRELLIS_DB_PASSWORD, so it does not show in the process list. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,9 +20,9 @@ static const char fixed[] = "{\"status\":\"ok\"}";
 static void respond(FCGX_Request *fr, const char *body, size_t n)
 {
     char head[128];
-    int h = snprintf(head, sizeof(head),
-                     "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                     n);
+    int h = snprintf(
+        head, sizeof(head),
+        "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n", n);
     FCGX_PutStr(head, h, fr->out);
     FCGX_PutStr(body, (int)n, fr->out);
 }
@@ -92,10 +93,18 @@ int main(int argc, char **argv)
 
     if (argc != 4 && argc != 8) {
         fprintf(stderr, "usage: bare-fcgi SOCKET WORKERS fixed\n"
-                        "       bare-fcgi SOCKET WORKERS select DBSOCKET USER PASSWORD DBNAME\n");
+                        "       bare-fcgi SOCKET WORKERS select DBSOCKET USER PASSWORD DBNAME\n"
+                        "       (PASSWORD - reads $TRELLIS_DB_PASSWORD)\n");
         return 2;
     }
-    workers = atoi(argv[2]);
+    workers = (int)strtol(argv[2], NULL, 10);
+    if (argc == 8 && strcmp(argv[6], "-") == 0) {
+        argv[6] = getenv("TRELLIS_DB_PASSWORD");
+        if (!argv[6]) {
+            fprintf(stderr, "bare-fcgi: PASSWORD is - but TRELLIS_DB_PASSWORD is not set\n");
+            return 2;
+        }
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);

@@ -20,16 +20,17 @@ typedef int (*cmd_fn)(struct cli *c, int argc, char **argv);
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: trellis [-c CONFIG] COMMAND [ARGS]\n"
-               "\n"
-               "commands:\n"
-               "  migrate up [N]      apply all pending migrations, or the next N\n"
-               "  migrate down [N]    revert the last migration, or the last N\n"
-               "  migrate status      list migrations and when each was applied\n"
-               "  config              print the effective configuration (secrets masked)\n"
-               "  help                this text\n"
-               "\n"
-               "CONFIG defaults to etc/trellis.conf; TRELLIS_<SECTION>_<KEY> env vars override it.\n");
+    fprintf(f,
+            "usage: trellis [-c CONFIG] COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  migrate up [N]      apply all pending migrations, or the next N\n"
+            "  migrate down [N]    revert the last migration, or the last N\n"
+            "  migrate status      list migrations and when each was applied\n"
+            "  config              print the effective configuration (secrets masked)\n"
+            "  help                this text\n"
+            "\n"
+            "CONFIG defaults to etc/trellis.conf; TRELLIS_<SECTION>_<KEY> env vars override it.\n");
 }
 
 static int connect_db(struct cli *c)
@@ -66,7 +67,8 @@ static int cmd_migrate(struct cli *c, int argc, char **argv)
         fprintf(stderr, "trellis: '%s' is not a number of steps\n", argv[2]);
         return 2;
     }
-    if (strcmp(argv[1], "up") && strcmp(argv[1], "down") && strcmp(argv[1], "status")) {
+    if (strcmp(argv[1], "up") != 0 && strcmp(argv[1], "down") != 0 &&
+        strcmp(argv[1], "status") != 0) {
         fprintf(stderr, "trellis: unknown migrate command '%s'\n", argv[1]);
         return 2;
     }

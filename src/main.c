@@ -24,31 +24,31 @@
 #include "sys/sys_http.h"
 #include "worker.h"
 
-#define MAX_WORKERS 256
-#define QUICK_DEATH_S 5.0  /* a worker dying sooner than this counts towards a crash loop */
+#define MAX_WORKERS   256
+#define QUICK_DEATH_S 5.0 /* a worker dying sooner than this counts towards a crash loop */
 #define BACKOFF_MIN_S 0.1
 #define BACKOFF_MAX_S 10.0
 
 struct slot {
-    pid_t pid;          /* 0: empty */
+    pid_t pid; /* 0: empty */
     double started;
-    double respawn_at;  /* when empty: the earliest time to start it again */
-    int crashes;        /* consecutive quick deaths */
+    double respawn_at; /* when empty: the earliest time to start it again */
+    int crashes;       /* consecutive quick deaths */
 };
 
 static struct master {
     struct config cfg;
     const char *config_path;
     int listen_fd;
-    int sfd;            /* signalfd */
+    int sfd; /* signalfd */
     int nslots;
     struct slot slots[MAX_WORKERS];
     pid_t retiring[MAX_WORKERS * 2]; /* old workers draining after a reload or shrink */
     int nretiring;
-    int reload_next;    /* next slot to replace during a rolling reload; -1 when none */
+    int reload_next; /* next slot to replace during a rolling reload; -1 when none */
     int stopping;
     double stop_deadline;
-    double last_nudge;  /* SIGTERM is repeated each second: one may land just before accept() */
+    double last_nudge; /* SIGTERM is repeated each second: one may land just before accept() */
 } M = {.listen_fd = -1, .reload_next = -1};
 
 static double now(void)
@@ -79,7 +79,8 @@ static int open_socket(const char *path, int backlog)
     int fd;
 
     if (strlen(path) >= sizeof(sa.sun_path)) {
-        log_msg(LOG_ERROR, "socket path '%s' is longer than %zu bytes", path, sizeof(sa.sun_path) - 1);
+        log_msg(LOG_ERROR, "socket path '%s' is longer than %zu bytes", path,
+                sizeof(sa.sun_path) - 1);
         return -1;
     }
     memset(&sa, 0, sizeof(sa));
@@ -107,9 +108,9 @@ static int write_pid_file(const char *path)
     int fd, n;
 
     if (f) {
-        long pid = 0;
-        if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && kill((pid_t)pid, 0) == 0 &&
-            pid != getpid()) {
+        char line[32] = "";
+        long pid = fgets(line, sizeof(line), f) ? strtol(line, NULL, 10) : 0;
+        if (pid > 0 && kill((pid_t)pid, 0) == 0 && pid != getpid()) {
             fclose(f);
             log_msg(LOG_ERROR, "already running as pid %ld ('%s')", pid, path);
             return -1;
@@ -418,8 +419,7 @@ int main(int argc, char **argv)
             return 1;
         }
     } else {
-        log_msg(LOG_WARN, "database unavailable at start (%s); workers will retry",
-                db_errmsg(db));
+        log_msg(LOG_WARN, "database unavailable at start (%s); workers will retry", db_errmsg(db));
         if (check_only) {
             db_free(db);
             return 1;

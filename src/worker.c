@@ -174,8 +174,9 @@ static void access_log(struct req *r, double dur)
     gmtime_r(&ts.tv_sec, &tm);
     strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
     sb_init(&l, r->ar);
-    sb_printf(&l, "{\"ts\":\"%s.%03ldZ\",\"level\":\"info\",\"type\":\"access\",\"request_id\":",
-              tbuf, ts.tv_nsec / 1000000);
+    sb_printf(&l,
+              "{\"ts\":\"%s.%03ldZ\",\"level\":\"info\",\"type\":\"access\",\"request_id\":", tbuf,
+              ts.tv_nsec / 1000000);
     sb_add_json_str(&l, r->request_id, strlen(r->request_id));
     sb_adds(&l, ",\"method\":");
     sb_add_json_str(&l, r->method_name, strlen(r->method_name));

@@ -16,15 +16,15 @@ struct arena_chunk;
 struct arena_defer;
 
 struct arena {
-    struct arena_chunk *head;      /* newest chunk first */
-    struct arena_defer *defers;    /* run newest first at reset */
-    size_t chunk_size;             /* default size of a new chunk */
-    size_t used;                   /* bytes handed out since the last reset */
-    size_t nallocs;                /* allocations since the last reset */
+    struct arena_chunk *head;   /* newest chunk first */
+    struct arena_defer *defers; /* run newest first at reset */
+    size_t chunk_size;          /* default size of a new chunk */
+    size_t used;                /* bytes handed out since the last reset */
+    size_t nallocs;             /* allocations since the last reset */
 };
 
-void arena_init(struct arena *ar, size_t chunk_size);   /* 0: 64 KiB */
-void *arena_alloc(struct arena *ar, size_t n);          /* 16-byte aligned, never NULL */
+void arena_init(struct arena *ar, size_t chunk_size); /* 0: 64 KiB */
+void *arena_alloc(struct arena *ar, size_t n);        /* 16-byte aligned, never NULL */
 void *arena_zalloc(struct arena *ar, size_t n);
 char *arena_strndup(struct arena *ar, const char *s, size_t n);
 char *arena_strdup(struct arena *ar, const char *s);

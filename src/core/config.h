@@ -12,27 +12,27 @@
  */
 struct config {
     /* [server] */
-    char *socket;            /* FastCGI unix socket path */
+    char *socket; /* FastCGI unix socket path */
     char *pid_file;
-    long workers;            /* 0: 4 per online core */
-    long max_requests;       /* recycle a worker after this many; 0: never */
-    long max_body;           /* bytes; larger bodies answer 413 */
+    long workers;      /* 0: 4 per online core */
+    long max_requests; /* recycle a worker after this many; 0: never */
+    long max_body;     /* bytes; larger bodies answer 413 */
     long backlog;
-    long shutdown_timeout;   /* seconds a draining worker gets before SIGKILL */
+    long shutdown_timeout; /* seconds a draining worker gets before SIGKILL */
     /* [db] */
     char *db_host;
     long db_port;
-    char *db_socket;         /* takes precedence over host/port when set */
+    char *db_socket; /* takes precedence over host/port when set */
     char *db_user;
     char *db_password;
     char *db_name;
     /* [log] */
-    char *log_file;          /* "" or "-": stderr */
-    char *log_level;         /* debug|info|warn|error */
+    char *log_file;  /* "" or "-": stderr */
+    char *log_level; /* debug|info|warn|error */
     /* [paths] */
     char *migrations_dir;
     char *templates_dir;
-    char *openapi_file;      /* served as /v1/openapi.json */
+    char *openapi_file; /* served as /v1/openapi.json */
 };
 
 void config_defaults(struct config *c);

@@ -24,8 +24,8 @@ enum {
  * with arena_defer, released at reset). On failure returns a JSON_E* code and
  * writes a short lower-case reason in msg.
  */
-int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object **out,
-               char *msg, size_t msglen);
+int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object **out, char *msg,
+               size_t msglen);
 
 /* Hands obj to the arena: json_object_put at reset. Returns obj. */
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj);
@@ -41,17 +41,17 @@ struct field_errors {
     size_t n, cap;
 };
 
-void field_errors_add(struct arena *ar, struct field_errors *fe, const char *field,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void field_errors_add(struct arena *ar, struct field_errors *fe, const char *field, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 
 enum jf_type {
-    JF_STRING,   /* const char **, arena copy */
-    JF_INT,      /* int64_t *: a JSON integer */
-    JF_BOOL,     /* int * */
-    JF_DECIMAL,  /* const char **: a decimal string like "950.00" (or a JSON integer) */
-    JF_OBJECT,   /* struct json_object **: borrowed from the parsed tree */
-    JF_ARRAY,    /* struct json_object ** */
-    JF_ANY,      /* struct json_object ** */
+    JF_STRING,  /* const char **, arena copy */
+    JF_INT,     /* int64_t *: a JSON integer */
+    JF_BOOL,    /* int * */
+    JF_DECIMAL, /* const char **: a decimal string like "950.00" (or a JSON integer) */
+    JF_OBJECT,  /* struct json_object **: borrowed from the parsed tree */
+    JF_ARRAY,   /* struct json_object ** */
+    JF_ANY,     /* struct json_object ** */
 };
 
 enum { JF_REQUIRED = 1 << 0, JF_NULLABLE = 1 << 1 };
@@ -60,9 +60,9 @@ struct jfield {
     const char *name;
     enum jf_type type;
     unsigned flags;
-    void *out;       /* written only when the field is present and valid */
-    int *present;    /* optional: set to 1 when present (also when null) */
-    size_t max_len;  /* JF_STRING: 0 means 1000 bytes */
+    void *out;      /* written only when the field is present and valid */
+    int *present;   /* optional: set to 1 when present (also when null) */
+    size_t max_len; /* JF_STRING: 0 means 1000 bytes */
 };
 
 /*

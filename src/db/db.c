@@ -17,7 +17,7 @@
 #include "db/queries.h"
 
 #define RECONNECT_INTERVAL_MS 200
-#define MAX_PARAMS 64
+#define MAX_PARAMS            64
 
 struct db {
     MYSQL *my;
@@ -53,7 +53,7 @@ struct db *db_new(const struct config *cfg)
     if (!db)
         abort();
     db->cfg = cfg;
-    db->stmts = calloc((size_t)db_registry_count + 1, sizeof(*db->stmts));
+    db->stmts = calloc((size_t)db_registry_count + 1, sizeof(MYSQL_STMT *));
     if (!db->stmts)
         abort();
     return db;
@@ -86,8 +86,7 @@ static int is_conn_error(unsigned e)
 {
     return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
            e == CR_CONN_HOST_ERROR || e == ER_CONNECTION_KILLED || e == CR_SERVER_LOST_EXTENDED ||
-           e == 4031 /* disconnected by the server for inactivity */ ||
-           e == ER_SERVER_SHUTDOWN;
+           e == 4031 /* disconnected by the server for inactivity */ || e == ER_SERVER_SHUTDOWN;
 }
 
 /* Maps a MySQL error number to DB_E*, noting a lost connection. */
@@ -375,7 +374,7 @@ static int exec_once(struct db *db, struct arena *ar, const struct db_query *q, 
     if ((np && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0)
         return map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->name);
     if (q->cols[0]) {
-        struct db_res tmp;
+        struct db_res tmp = {0};
         rc = copy_rows(db, ar, q, st, res ? res : &tmp);
         if (rc)
             return rc;

@@ -33,7 +33,7 @@ enum {
 };
 
 struct db_query {
-    const char *name;   /* "catalog.sku_get" */
+    const char *name; /* "catalog.sku_get" */
     const char *sql;
     const char *params; /* one letter per '?': L int64, i int, s string (NULL binds NULL) */
     const char *cols;   /* one letter per result column: L int64, s string; "" for none */
@@ -43,7 +43,7 @@ struct db_query {
 struct db_val {
     const char *s; /* NUL-terminated text form (arena); NULL when SQL NULL */
     size_t len;
-    long long i;   /* for 'L' columns */
+    long long i; /* for 'L' columns */
     int null;
 };
 

@@ -10,12 +10,11 @@
 #include "db/db.h"
 #include "db/queries.h"
 
-static const char create_table[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INT NOT NULL PRIMARY KEY,"
-    " name VARCHAR(200) NOT NULL,"
-    " applied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+static const char create_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   " version INT NOT NULL PRIMARY KEY,"
+                                   " name VARCHAR(200) NOT NULL,"
+                                   " applied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+                                   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
 /* "0001_name.up.sql" → version 1, name "0001_name", up=1. Returns 0 or -1. */
 static int parse_name(const char *f, long *version, size_t *stem, int *is_up)

@@ -11,7 +11,9 @@ const struct db_query Q_MIGRATIONS_LIST = {
     "migrate.list",
     "SELECT version, name, DATE_FORMAT(applied_at, '%Y-%m-%dT%H:%i:%sZ') "
     "FROM schema_migrations ORDER BY version",
-    "", "Lss", DBQ_GLOBAL,
+    "",
+    "Lss",
+    DBQ_GLOBAL,
 };
 
 const struct db_query Q_MIGRATION_INSERT = {

@@ -22,7 +22,7 @@ struct req;
     X(PROB_UNPROCESSABLE, 422, "unprocessable", "Unprocessable Content")                           \
     X(PROB_TOO_MANY, 429, "too_many_requests", "Too Many Requests")                                \
     X(PROB_HEADERS_TOO_LARGE, 431, "headers_too_large", "Request Header Fields Too Large")         \
-    X(PROB_INTERNAL, 500, "internal_error", "Internal Server Error")                                \
+    X(PROB_INTERNAL, 500, "internal_error", "Internal Server Error")                               \
     X(PROB_BAD_GATEWAY, 502, "bad_gateway", "Bad Gateway")                                         \
     X(PROB_DB_UNAVAILABLE, 503, "database_unavailable", "Service Unavailable")                     \
     X(PROB_UNAVAILABLE, 503, "unavailable", "Service Unavailable")                                 \

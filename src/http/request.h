@@ -31,20 +31,20 @@ struct req {
     /* request */
     enum http_method method;
     const char *method_name;
-    const char *path;        /* percent-decoded, without the query */
+    const char *path; /* percent-decoded, without the query */
     const char *raw_path;
     const char *query;       /* raw, "" when none */
     struct kv *query_params; /* decoded */
     int nquery;
-    char **env;              /* FastCGI params, NAME=value */
-    const char *body;        /* NUL-terminated copy; NULL when none */
+    char **env;       /* FastCGI params, NAME=value */
+    const char *body; /* NUL-terminated copy; NULL when none */
     size_t body_len;
     const char *request_id;
     const char *remote_addr;
     int https;
     /* routing */
     const struct route *route;
-    int route_idx;           /* -1 when none matched */
+    int route_idx; /* -1 when none matched */
     const char *param_names[ROUTE_MAX_PARAMS];
     const char *param_vals[ROUTE_MAX_PARAMS];
     int nparams;
@@ -54,7 +54,7 @@ struct req {
     /* response */
     int status;
     const char *content_type;
-    struct sb headers;       /* extra header lines, each ending in \r\n */
+    struct sb headers; /* extra header lines, each ending in \r\n */
     struct sb body_out;
     struct field_errors field_errors;
     struct kv *cookies;

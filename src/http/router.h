@@ -18,11 +18,11 @@ enum {
 };
 
 struct route {
-    unsigned methods;     /* enum http_method bits */
-    const char *pattern;  /* "/v1/orgs/{id}" */
+    unsigned methods;    /* enum http_method bits */
+    const char *pattern; /* "/v1/orgs/{id}" */
     handler_fn handler;
     unsigned flags;
-    const char *owner;    /* the module answerable for it */
+    const char *owner; /* the module answerable for it */
 };
 
 /*

@@ -1,11 +1,11 @@
 /* The route table: method, pattern, handler, what the dispatcher checks, and who owns it. */
 #include "http/routes.h"
 
-#include "sys/sys_http.h"
-
 #ifdef HAVE_CONFIG_H
-#include "config.h"
+#include <config.h>
 #endif
+
+#include "sys/sys_http.h"
 
 const struct route routes[] = {
     {HTTP_GET, "/healthz", sys_http_healthz, R_PUBLIC | R_JSON, "sys"},

@@ -1,6 +1,10 @@
 /* Operations endpoints: /healthz (process), /readyz (database), /metrics (Prometheus). */
 #include "sys/sys_http.h"
 
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +51,8 @@ int sys_http_load(const struct config *cfg, char *err, size_t errlen)
         return -1;
     }
     free(buf);
-    s = json_object_to_json_string_length(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-                                          &len);
+    s = json_object_to_json_string_length(
+        doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     sys_http_unload();
     openapi_json = strndup(s, len);
     openapi_len = len;
@@ -101,6 +105,7 @@ int sys_http_metrics(struct req *r)
     return 200;
 }
 
+#ifdef TRELLIS_TEST_ROUTES
 int sys_http_echo(struct req *r)
 {
     struct json_object *body, *out, *tags = NULL, *meta = NULL;
@@ -121,8 +126,7 @@ int sys_http_echo(struct req *r)
         return rc;
     if (!json_object_is_type(body, json_type_object))
         return problem(r, PROB_VALIDATION, "the body must be a JSON object");
-    if (json_read_fields(r->ar, body, fields, sizeof(fields) / sizeof(fields[0]),
-                         &r->field_errors))
+    if (json_read_fields(r->ar, body, fields, sizeof(fields) / sizeof(fields[0]), &r->field_errors))
         return problem(r, PROB_VALIDATION, "the body has %zu invalid fields", r->field_errors.n);
     out = json_arena_own(r->ar, json_object_new_object());
     json_object_object_add(out, "name", json_object_new_string(name));
@@ -154,3 +158,4 @@ int sys_http_sleep(struct req *r)
     json_object_object_add(out, "slept_ms", json_object_new_int64(v));
     return resp_json(r, 200, out);
 }
+#endif

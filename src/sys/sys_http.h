@@ -19,7 +19,10 @@ int sys_http_healthz(struct req *r);
 int sys_http_readyz(struct req *r);
 int sys_http_metrics(struct req *r);
 int sys_http_openapi(struct req *r);
-/* Built only with --enable-test-routes: exercises body parsing and the field readers. */
+/*
+ * Test fixtures, built only with --enable-test-routes (./dev test): echo exercises
+ * body parsing and the field readers; sleep holds a worker busy for the drain test.
+ */
 int sys_http_echo(struct req *r);
 int sys_http_sleep(struct req *r);
 

@@ -54,8 +54,7 @@ START_TEST(test_query_registry)
                       strlen(q->params), marks);
         ck_assert_msg(strspn(q->params, "Lis") == strlen(q->params), "%s: bad param letter",
                       q->name);
-        ck_assert_msg(strspn(q->cols, "Ls") == strlen(q->cols), "%s: bad column letter",
-                      q->name);
+        ck_assert_msg(strspn(q->cols, "Ls") == strlen(q->cols), "%s: bad column letter", q->name);
         ck_assert_msg(!!(q->flags & DBQ_TENANT) + !!(q->flags & DBQ_GLOBAL) == 1,
                       "%s: exactly one of DBQ_TENANT and DBQ_GLOBAL", q->name);
         for (int k = 0; k < i; k++)
@@ -75,8 +74,8 @@ START_TEST(test_query_registry)
                     while (isalnum((unsigned char)name[n]) || name[n] == '_')
                         n++;
                     ck_assert_msg(n == 0 || is_global_table(name, n),
-                                  "%s: global query reads '%.*s', which is tenant-scoped",
-                                  q->name, (int)n, name);
+                                  "%s: global query reads '%.*s', which is tenant-scoped", q->name,
+                                  (int)n, name);
                 }
             }
         }
@@ -171,8 +170,8 @@ START_TEST(test_openapi_problem_codes)
 {
     struct json_object *doc = load_openapi(), *codes;
 
-    ck_assert(json_pointer_get(doc, "/components/schemas/Problem/properties/code/enum",
-                               &codes) == 0);
+    ck_assert(json_pointer_get(doc, "/components/schemas/Problem/properties/code/enum", &codes) ==
+              0);
     ck_assert_int_eq((int)json_object_array_length(codes), PROB__COUNT);
     for (int p = 0; p < PROB__COUNT; p++) {
         int found = 0;

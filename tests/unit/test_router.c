@@ -39,7 +39,7 @@ static void teardown(void)
 static const struct {
     enum http_method m;
     const char *path;
-    int want;           /* route index, -1 (404) or -2 (405) */
+    int want; /* route index, -1 (404) or -2 (405) */
     unsigned allow;
     const char *p1, *v1, *p2, *v2;
 } cases[] = {
@@ -65,8 +65,7 @@ START_TEST(test_match_table)
     unsigned allow;
     int got = router_match(table, NT, &r, cases[_i].m, cases[_i].path, &allow);
 
-    ck_assert_msg(got == cases[_i].want, "%s: got %d want %d", cases[_i].path, got,
-                  cases[_i].want);
+    ck_assert_msg(got == cases[_i].want, "%s: got %d want %d", cases[_i].path, got, cases[_i].want);
     if (got == -2)
         ck_assert_uint_eq(allow, cases[_i].allow);
     if (cases[_i].p1) {
@@ -119,8 +118,7 @@ START_TEST(test_lint_bad)
     char msg[256] = "";
 
     ck_assert_int_gt(router_lint(bad[_i].rt, bad[_i].n, msg, sizeof(msg)), 0);
-    ck_assert_msg(strstr(msg, bad[_i].needle), "case %d: '%s' lacks '%s'", _i, msg,
-                  bad[_i].needle);
+    ck_assert_msg(strstr(msg, bad[_i].needle), "case %d: '%s' lacks '%s'", _i, msg, bad[_i].needle);
 }
 END_TEST
 
