@@ -12,5 +12,6 @@ Suite *config_suite(void);
 Suite *router_suite(void);
 Suite *lint_suite(void);
 Suite *yaml_suite(void);
+Suite *request_suite(void);
 
 #endif
