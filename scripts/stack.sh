@@ -9,6 +9,8 @@
 #   V/nginx       nginx.conf (from nginx/trellis.conf.in) and nginx's temp dirs
 #   V/http-port V/db-port   the ports the stack was given, so a restart reuses them
 #   V/db-password           the password of the database user trellis (mode 0600)
+#   V/jwt-secret            the key that signs the stack's access tokens (mode 0600)
+#   V/superadmin-password   the platform super admin's password (mode 0600)
 # The programs read etc/trellis.conf; stack_env exports TRELLIS_<SECTION>_<KEY>
 # overrides pointing into V instead of writing another config file.
 #
@@ -172,6 +174,12 @@ stack_env() {
         TRELLIS_DB_PASSWORD=$(<"$STACK_VAR/db-password")
         export TRELLIS_DB_PASSWORD
     fi
+    # the stack's token signing key: random, kept in V so tokens survive a restart
+    if [ ! -s "$STACK_VAR/jwt-secret" ]; then
+        (umask 077 && stack_random_hex 32 >"$STACK_VAR/jwt-secret") || return 1
+    fi
+    TRELLIS_AUTH_JWT_SECRET=$(<"$STACK_VAR/jwt-secret")
+    export TRELLIS_AUTH_JWT_SECRET
 }
 
 # stack_print_env: the exports, as shell code (eval "$(scripts/stack.sh env V)").

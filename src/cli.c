@@ -4,11 +4,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include <errno.h>
+
+#include "audit/audit.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "identity/identity.h"
 
 struct cli {
     struct config cfg;
@@ -102,10 +109,122 @@ static int cmd_config(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/* One line from f, without its newline; NULL on error or an empty line. */
+static char *read_line(FILE *f, char *buf, size_t n)
+{
+    size_t len;
+
+    if (!fgets(buf, (int)n, f))
+        return NULL;
+    len = strcspn(buf, "\r\n");
+    if (buf[len] == '\0' && len == n - 1)
+        return NULL; /* longer than the buffer */
+    buf[len] = '\0';
+    return len ? buf : NULL;
+}
+
+static int cmd_user(struct cli *c, int argc, char **argv)
+{
+    const char *email = NULL, *pwfile = NULL, *why;
+    char pw[256];
+    int replace = 0;
+    FILE *f;
+    int64_t id;
+
+    if (argc < 2 || strcmp(argv[1], "create-superadmin") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--email") == 0 && i + 1 < argc)
+            email = argv[++i];
+        else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
+            pwfile = argv[++i];
+        else if (strcmp(argv[i], "--replace") == 0)
+            replace = 1;
+        else {
+            fprintf(stderr, "trellis: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!email) {
+        fprintf(stderr, "trellis: --email is required\n");
+        return 2;
+    }
+    if ((why = identity_check_email(email))) {
+        fprintf(stderr, "trellis: the email %s\n", why);
+        return 2;
+    }
+    f = pwfile && strcmp(pwfile, "-") != 0 ? fopen(pwfile, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, "trellis: cannot open '%s': %s\n", pwfile, strerror(errno));
+        return 1;
+    }
+    if (f == stdin && isatty(0))
+        fprintf(stderr, "password: ");
+    if (!read_line(f, pw, sizeof(pw))) {
+        fprintf(stderr, "trellis: no password given\n");
+        if (f != stdin)
+            fclose(f);
+        return 2;
+    }
+    if (f != stdin)
+        fclose(f);
+    if ((why = identity_check_password(pw))) {
+        fprintf(stderr, "trellis: the password %s\n", why);
+        sodium_memzero(pw, sizeof(pw));
+        return 2;
+    }
+    if (secret_init() != 0 || connect_db(c) != 0)
+        return 1;
+    id = identity_create_superadmin(c->db, &c->ar, email, pw, replace);
+    sodium_memzero(pw, sizeof(pw));
+    if (id == DB_EDUP) {
+        fprintf(stderr, "trellis: '%s' exists already (use --replace to set its password)\n",
+                email);
+        return 1;
+    }
+    if (id < 0) {
+        fprintf(stderr, "trellis: cannot create the super admin: %s\n", db_errmsg(c->db));
+        return 1;
+    }
+    printf("super admin '%s' is user %lld of tenant '%s'\n", email, (long long)id,
+           IDENTITY_PLATFORM);
+    return 0;
+}
+
+static int cmd_audit(struct cli *c, int argc, char **argv)
+{
+    int64_t tid = 0;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "verify") != 0 || (argc != 2 && argc != 4) ||
+        (argc == 4 && strcmp(argv[2], "--tenant") != 0)) {
+        usage(stderr);
+        return 2;
+    }
+    if (connect_db(c) != 0)
+        return 1;
+    if (argc == 4) {
+        struct db_res t;
+        if (db_exec(c->db, &c->ar, &Q_TENANT_BY_SLUG, 0, &t, argv[3]) != 0 || t.nrows != 1) {
+            fprintf(stderr, "trellis: no tenant '%s'\n", argv[3]);
+            return 1;
+        }
+        tid = db_at(&t, 0, 0)->i;
+    }
+    rc = audit_verify(c->db, &c->ar, tid, stdout);
+    if (rc < 0)
+        fprintf(stderr, "trellis: database error: %s\n", db_errmsg(c->db));
+    return rc == 0 ? 0 : 1;
+}
+
 static const struct {
     const char *name;
     cmd_fn fn;
 } commands[] = {
+    {"user", cmd_user},
+    {"audit", cmd_audit},
     {"migrate", cmd_migrate},
     {"config", cmd_config},
 };

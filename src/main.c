@@ -17,6 +17,8 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/secret.h"
+#include "http/auth.h"
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -257,7 +259,8 @@ static void reload(void)
         return;
     }
     /* what workers inherit is reloaded here, before any of them is replaced */
-    if (sys_http_load(&nc, err, sizeof(err)) != 0) {
+    if (auth_check_config(&nc, err, sizeof(err)) != 0 ||
+        sys_http_load(&nc, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "reload refused: %s", err);
         config_release(&nc);
         return;
@@ -409,6 +412,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    if (secret_init() != 0 || auth_check_config(&M.cfg, err, sizeof(err)) != 0) {
+        log_msg(LOG_ERROR, "cannot start: %s", err);
+        return 1;
+    }
     /* a query that does not prepare is a bug: refuse to start rather than fail requests */
     db = db_new(&M.cfg);
     if (db_connect(db) == 0) {

@@ -20,7 +20,9 @@
 #include "http/problem.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "http/rbac.h"
 #include "http/routes.h"
+#include "identity/identity_http.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -55,13 +57,23 @@ int worker_dispatch(struct req *r)
                        r->method_name);
     }
     rt = r->route = &routes[idx];
-    if (rt->flags & R_AUTH)
-        return problem(r, PROB_UNAUTHORIZED, "a valid bearer token is required");
-    if ((rt->flags & R_JSON) && (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH)) &&
+    if ((rt->flags & R_JSON) && r->body_len > 0 &&
         !http_is_json_type(req_header(r, "Content-Type")))
         return problem(r, PROB_UNSUPPORTED_MEDIA, "the body must be application/json");
     if ((rt->flags & R_DB) && db_ensure(r->db) != 0)
         return problem_db(r, DB_EUNAVAIL, rt->pattern);
+    if (rt->flags & R_AUTH) {
+        int rc = identity_http_authenticate(r);
+        if (rc)
+            return rc;
+        if (rt->perm && !rbac_allows(r->ctx.role, PERM_RESOURCE(rt->perm), PERM_ACTION(rt->perm)))
+            return problem(r, PROB_FORBIDDEN, "the role '%s' may not %s %s", r->ctx.role,
+                           (rt->perm & ACT_READ)     ? "read"
+                           : (rt->perm & ACT_CREATE) ? "create"
+                           : (rt->perm & ACT_UPDATE) ? "update"
+                                                     : "delete",
+                           rbac_resource_name(PERM_RESOURCE(rt->perm)));
+    }
     return rt->handler(r);
 }
 
@@ -189,8 +201,16 @@ static void access_log(struct req *r, double dur)
         sb_adds(&l, "null");
     sb_printf(&l, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu", r->status, dur * 1e3,
               r->body_out.len);
-    /* identity arrives with authentication; the fields are there for log queries already */
-    sb_printf(&l, ",\"tenant\":null,\"org\":null,\"pid\":%d}", (int)getpid());
+    if (r->ctx.tenant_id)
+        sb_printf(&l, ",\"tenant\":%lld,\"user\":%lld", (long long)r->ctx.tenant_id,
+                  (long long)r->ctx.user_id);
+    else
+        sb_adds(&l, ",\"tenant\":null,\"user\":null");
+    if (r->ctx.org_id)
+        sb_printf(&l, ",\"org\":%lld", (long long)r->ctx.org_id);
+    else
+        sb_adds(&l, ",\"org\":null");
+    sb_printf(&l, ",\"pid\":%d}", (int)getpid());
     if (!sb_error(&l))
         log_line(l.buf, l.len);
 }

@@ -41,6 +41,13 @@ static const struct cfg_key cfg_keys[] = {
     {"paths", "migrations_dir", CFG_STR, OFF(migrations_dir), "sql/migrations"},
     {"paths", "templates_dir", CFG_STR, OFF(templates_dir), "templates"},
     {"paths", "openapi_file", CFG_STR, OFF(openapi_file), "docs/openapi.yaml"},
+    {"auth", "jwt_secret", CFG_STR, OFF(jwt_secret), ""},
+    {"auth", "jwt_kid", CFG_STR, OFF(jwt_kid), "k1"},
+    {"auth", "jwt_previous_secret", CFG_STR, OFF(jwt_previous_secret), ""},
+    {"auth", "jwt_previous_kid", CFG_STR, OFF(jwt_previous_kid), ""},
+    {"auth", "issuer", CFG_STR, OFF(issuer), "trellis"},
+    {"auth", "access_ttl", CFG_LONG, OFF(access_ttl), "900"},
+    {"auth", "refresh_ttl", CFG_LONG, OFF(refresh_ttl), "2592000"},
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))

@@ -33,6 +33,14 @@ struct config {
     char *migrations_dir;
     char *templates_dir;
     char *openapi_file; /* served as /v1/openapi.json */
+    /* [auth] */
+    char *jwt_secret;          /* HS256 key, at least 32 bytes; signs new tokens */
+    char *jwt_kid;             /* its key id, in each token's header */
+    char *jwt_previous_secret; /* still accepted during a rotation; "" when none */
+    char *jwt_previous_kid;
+    char *issuer;
+    long access_ttl;  /* seconds */
+    long refresh_ttl; /* seconds */
 };
 
 void config_defaults(struct config *c);

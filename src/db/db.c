@@ -234,6 +234,23 @@ int db_prepare_all(struct db *db)
     return 0;
 }
 
+int db_tenant_param(const char *sql)
+{
+    const char *t = strstr(sql, "tenant_id = ?");
+    int n = 0;
+
+    if (t)
+        t += strlen("tenant_id = ");
+    else if (strncmp(sql, "INSERT INTO ", 12) == 0 && strstr(sql, " (tenant_id, ") &&
+             strstr(sql, " (tenant_id, ") < strchr(sql, '?'))
+        t = strchr(sql, '?');
+    if (!t)
+        return -1;
+    for (const char *s = sql; s < t; s++)
+        n += *s == '?';
+    return n;
+}
+
 static int copy_rows(struct db *db, struct arena *ar, const struct db_query *q, MYSQL_STMT *st,
                      struct db_res *res)
 {
@@ -325,7 +342,8 @@ static int exec_once(struct db *db, struct arena *ar, const struct db_query *q, 
         snprintf(db->err, sizeof(db->err), "%s: not registered", q->name);
         return DB_EBUG;
     }
-    if ((q->flags & DBQ_TENANT) && (tenant_id <= 0 || q->params[0] != 'L')) {
+    int tpos = (q->flags & DBQ_TENANT) ? db_tenant_param(q->sql) : -1;
+    if ((q->flags & DBQ_TENANT) && (tenant_id <= 0 || tpos < 0 || q->params[tpos] != 'L')) {
         snprintf(db->err, sizeof(db->err), "%s: tenant-scoped query without a tenant", q->name);
         return DB_EBUG;
     }
@@ -342,7 +360,9 @@ static int exec_once(struct db *db, struct arena *ar, const struct db_query *q, 
         b[i].is_null = &nulls[i];
         switch (q->params[i]) {
         case 'L':
-            ints[i] = (i == 0 && (q->flags & DBQ_TENANT)) ? tenant_id : va_arg(ap, long long);
+        case 'N':
+            ints[i] = (int)i == tpos ? tenant_id : va_arg(ap, long long);
+            nulls[i] = q->params[i] == 'N' && ints[i] == 0;
             b[i].buffer_type = MYSQL_TYPE_LONGLONG;
             b[i].buffer = &ints[i];
             break;

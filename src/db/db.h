@@ -28,14 +28,15 @@ enum {
 };
 
 enum {
-    DBQ_TENANT = 1 << 0, /* the first parameter is the context's tenant, bound by the helper */
+    DBQ_TENANT = 1 << 0, /* the context's tenant is bound by the helper (db_tenant_param) */
     DBQ_GLOBAL = 1 << 1, /* deliberately not tenant-scoped (tenants, migrations, health) */
 };
 
 struct db_query {
     const char *name; /* "catalog.sku_get" */
     const char *sql;
-    const char *params; /* one letter per '?': L int64, i int, s string (NULL binds NULL) */
+    const char *params; /* one letter per '?': L int64, N int64 (0 binds NULL), i int,
+                           s string (NULL binds NULL) */
     const char *cols;   /* one letter per result column: L int64, s string; "" for none */
     unsigned flags;
 };
@@ -75,9 +76,16 @@ const char *db_errmsg(const struct db *db);
 unsigned long db_error_count(const struct db *db);
 
 /*
- * Runs q with the variadic arguments in the order of q->params (for a DBQ_TENANT
- * query, tenant_id is bound first and the variadic list starts at the second
- * '?'). res may be NULL for statements without rows.
+ * Which '?' of a DBQ_TENANT query takes the tenant: the one of its first
+ * "tenant_id = ?", or for "INSERT INTO t (tenant_id, ..." the first. -1 when
+ * neither is there (a unit test fails such a query).
+ */
+int db_tenant_param(const char *sql);
+
+/*
+ * Runs q with the variadic arguments in the order of q->params, leaving out the
+ * tenant's '?' of a DBQ_TENANT query: the helper binds tenant_id there itself.
+ * res may be NULL for statements without rows.
  */
 int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t tenant_id,
             struct db_res *res, ...);

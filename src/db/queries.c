@@ -1,4 +1,4 @@
-/* The registry of every statement; domains add theirs here so start-up prepares them all. */
+/* The platform's own statements: health and migrations. */
 #include "db/queries.h"
 
 #include <stddef.h>
@@ -32,10 +32,3 @@ const struct db_query Q_MIGRATE_LOCK = {
 const struct db_query Q_MIGRATE_UNLOCK = {
     "migrate.unlock", "SELECT RELEASE_LOCK('trellis.migrate')", "", "L", DBQ_GLOBAL,
 };
-
-const struct db_query *const db_registry[] = {
-    &Q_SELECT_ONE,       &Q_MIGRATIONS_LIST, &Q_MIGRATION_INSERT,
-    &Q_MIGRATION_DELETE, &Q_MIGRATE_LOCK,    &Q_MIGRATE_UNLOCK,
-};
-
-const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

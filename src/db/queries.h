@@ -1,4 +1,4 @@
-/* The query registry: every statement the programs run, prepared at connect. */
+/* The query registry: every statement the programs run, prepared at start (src/registry.c). */
 #ifndef DB_QUERIES_H
 #define DB_QUERIES_H
 

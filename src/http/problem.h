@@ -12,14 +12,17 @@ struct req;
     X(PROB_VALIDATION, 400, "validation_failed", "Validation Failed")                              \
     X(PROB_TRUNCATED_BODY, 400, "truncated_body", "Truncated Body")                                \
     X(PROB_UNAUTHORIZED, 401, "unauthorized", "Unauthorized")                                      \
+    X(PROB_UNAUTHORIZED_CREDENTIALS, 401, "invalid_credentials", "Invalid Credentials")            \
     X(PROB_FORBIDDEN, 403, "forbidden", "Forbidden")                                               \
     X(PROB_NOT_FOUND, 404, "not_found", "Not Found")                                               \
+    X(PROB_FEATURE_DISABLED, 404, "feature_disabled", "Feature Disabled")                          \
     X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
     X(PROB_CONFLICT, 409, "conflict", "Conflict")                                                  \
     X(PROB_PRECONDITION_FAILED, 412, "precondition_failed", "Precondition Failed")                 \
     X(PROB_TOO_LARGE, 413, "payload_too_large", "Payload Too Large")                               \
     X(PROB_UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "Unsupported Media Type")             \
     X(PROB_UNPROCESSABLE, 422, "unprocessable", "Unprocessable Content")                           \
+    X(PROB_ACCOUNT_LOCKED, 423, "account_locked", "Locked")                                        \
     X(PROB_TOO_MANY, 429, "too_many_requests", "Too Many Requests")                                \
     X(PROB_HEADERS_TOO_LARGE, 431, "headers_too_large", "Request Header Fields Too Large")         \
     X(PROB_INTERNAL, 500, "internal_error", "Internal Server Error")                               \

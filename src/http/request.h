@@ -26,6 +26,21 @@ enum http_method {
 struct db;
 struct route;
 
+/* Who is asking: set by the dispatcher from verified claims, never from the URL or body. */
+struct ctx {
+    int64_t tenant_id;
+    int64_t user_id;
+    int64_t org_id;       /* 0: no organization in the token */
+    int64_t branch_id;    /* 0: none */
+    const char *role;     /* the effective role: the membership's with an org, else the user's */
+    const char *org_type; /* NULL without an organization */
+    unsigned flags;       /* the tenant's feature flags (FLAG_* bits) */
+    const char *email;    /* the user's, as the principal check read it */
+    const char *tenant_slug;
+    const char *tenant_name;
+    const char *org_name; /* NULL without an organization */
+};
+
 struct req {
     struct arena *ar;
     /* request */
@@ -48,6 +63,7 @@ struct req {
     const char *param_names[ROUTE_MAX_PARAMS];
     const char *param_vals[ROUTE_MAX_PARAMS];
     int nparams;
+    struct ctx ctx;
     /* services */
     struct db *db;
     const struct config *cfg;

@@ -23,6 +23,7 @@ struct route {
     handler_fn handler;
     unsigned flags;
     const char *owner; /* the module answerable for it */
+    unsigned perm;     /* PERM(resource, action) of http/rbac.h; 0: any authenticated user */
 };
 
 /*

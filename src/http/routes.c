@@ -5,16 +5,27 @@
 #include <config.h>
 #endif
 
+#include "http/rbac.h"
+#include "identity/identity_http.h"
 #include "sys/sys_http.h"
 
+#define PUB R_PUBLIC | R_JSON | R_DB
+#define API R_AUTH | R_JSON | R_DB
+
 const struct route routes[] = {
-    {HTTP_GET, "/healthz", sys_http_healthz, R_PUBLIC | R_JSON, "sys"},
-    {HTTP_GET, "/readyz", sys_http_readyz, R_PUBLIC | R_JSON | R_DB, "sys"},
-    {HTTP_GET, "/metrics", sys_http_metrics, R_PUBLIC | R_TEXT, "sys"},
-    {HTTP_GET, "/v1/openapi.json", sys_http_openapi, R_PUBLIC | R_JSON, "sys"},
+    {HTTP_GET, "/healthz", sys_http_healthz, R_PUBLIC | R_JSON, "sys", 0},
+    {HTTP_GET, "/readyz", sys_http_readyz, R_PUBLIC | R_JSON | R_DB, "sys", 0},
+    {HTTP_GET, "/metrics", sys_http_metrics, R_PUBLIC | R_TEXT, "sys", 0},
+    {HTTP_GET, "/v1/openapi.json", sys_http_openapi, R_PUBLIC | R_JSON, "sys", 0},
+    {HTTP_POST, "/v1/auth/login", identity_http_login, PUB, "identity", 0},
+    {HTTP_POST, "/v1/auth/refresh", identity_http_refresh, PUB, "identity", 0},
+    {HTTP_POST, "/v1/auth/logout", identity_http_logout, API, "identity", 0},
+    {HTTP_GET, "/v1/me", identity_http_me, API, "identity", 0},
+    {HTTP_POST, "/v1/tenants", identity_http_tenant_create, API, "identity",
+     PERM(RES_TENANTS, ACT_CREATE)},
 #ifdef TRELLIS_TEST_ROUTES
-    {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys"},
-    {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys"},
+    {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
+    {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},
 #endif
 };
 

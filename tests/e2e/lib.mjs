@@ -105,3 +105,57 @@ export function loadLoop(path, concurrency = 6) {
   });
   return { stats, stop: async () => { running = false; await Promise.all(loops); return stats; } };
 }
+
+// The stack's credentials (./dev test writes them like ./dev up does).
+export function credentials() {
+  return JSON.parse(readFileSync(`${VAR}/dev-credentials.json`, 'utf8'));
+}
+
+export function jwtSecret() {
+  return readFileSync(`${VAR}/jwt-secret`, 'utf8').trim();
+}
+
+export async function login(tenant, email, password, extra = {}) {
+  const r = await req('POST', '/v1/auth/login', json({ tenant, email, password, ...extra }));
+  return r;
+}
+
+export function json(body, headers = {}) {
+  return { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+}
+
+export const bearer = (token) => ({ authorization: `Bearer ${token}` });
+
+export async function superadmin() {
+  const c = credentials().superadmin;
+  const r = await login(c.tenant, c.email, c.password);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+// Runs SQL on the stack's database as the application user; returns the tab-separated rows.
+export function sql(statement) {
+  return execFileSync('mariadb', ['--no-defaults', '-S', process.env.TRELLIS_DB_SOCKET, '-u', 'trellis', '-N', '-B', 'trellis', '-e', statement], {
+    env: { ...process.env, MYSQL_PWD: process.env.TRELLIS_DB_PASSWORD }, encoding: 'utf8',
+  }).trim();
+}
+
+export function cli(...args) {
+  try {
+    const out = execFileSync(`${process.env.TRELLIS_BUILD}/trellis`, ['-c', `${ROOT}/etc/trellis.conf`, ...args], { cwd: ROOT, env: process.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    return { status: 0, out };
+  } catch (e) {
+    return { status: e.status, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+let seq = 0;
+// A fresh tenant with its admin, made by the super admin: tests never share mutable tenants.
+export async function newTenant(prefix = 't') {
+  const sa = await superadmin();
+  const slug = `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq++}`;
+  const admin = { email: `admin@${slug}.test`, password: `pw-${slug}-secret` };
+  const r = await req('POST', '/v1/tenants', json({ slug, name: `Tenant ${slug}`, country_code: 'DE', admin }, bearer(sa.access_token)));
+  assert.equal(r.status, 201, r.text);
+  return { ...r.json, admin };
+}

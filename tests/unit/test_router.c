@@ -13,11 +13,11 @@ static int h_ok(struct req *r)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/healthz", h_ok, R_PUBLIC | R_JSON, "t"},
-    {HTTP_GET | HTTP_POST, "/v1/orgs", h_ok, R_AUTH | R_JSON, "t"},
-    {HTTP_GET | HTTP_PATCH, "/v1/orgs/{id}", h_ok, R_AUTH | R_JSON, "t"},
-    {HTTP_GET, "/v1/channels/{id}/catalog/versions/{n}", h_ok, R_AUTH | R_JSON, "t"},
-    {HTTP_POST, "/v1/channels/{id}/catalog/publish", h_ok, R_AUTH | R_JSON, "t"},
+    {HTTP_GET, "/healthz", h_ok, R_PUBLIC | R_JSON, "t", 0},
+    {HTTP_GET | HTTP_POST, "/v1/orgs", h_ok, R_AUTH | R_JSON, "t", 0},
+    {HTTP_GET | HTTP_PATCH, "/v1/orgs/{id}", h_ok, R_AUTH | R_JSON, "t", 0},
+    {HTTP_GET, "/v1/channels/{id}/catalog/versions/{n}", h_ok, R_AUTH | R_JSON, "t", 0},
+    {HTTP_POST, "/v1/channels/{id}/catalog/publish", h_ok, R_AUTH | R_JSON, "t", 0},
 };
 #define NT ((int)(sizeof(table) / sizeof(table[0])))
 
@@ -97,18 +97,18 @@ static const struct {
     int n;
     const char *needle;
 } bad[] = {
-    {{{HTTP_GET, "nope", h_ok, R_PUBLIC | R_JSON, "t"}}, 1, "malformed"},
-    {{{HTTP_GET, "/a/", h_ok, R_PUBLIC | R_JSON, "t"}}, 1, "malformed"},
-    {{{HTTP_GET, "/a//b", h_ok, R_PUBLIC | R_JSON, "t"}}, 1, "malformed"},
-    {{{HTTP_GET, "/a/{Id}", h_ok, R_PUBLIC | R_JSON, "t"}}, 1, "malformed"},
-    {{{HTTP_GET, "/a/x{id}", h_ok, R_PUBLIC | R_JSON, "t"}}, 1, "malformed"},
-    {{{HTTP_GET, "/a", NULL, R_PUBLIC | R_JSON, "t"}}, 1, "no handler"},
-    {{{HTTP_GET, "/a", h_ok, R_PUBLIC | R_JSON, ""}}, 1, "no owner"},
-    {{{HTTP_GET, "/a", h_ok, R_JSON, "t"}}, 1, "R_PUBLIC and R_AUTH"},
-    {{{HTTP_POST, "/login", h_ok, R_PUBLIC | R_HTML, "t"}}, 1, "R_CSRF"},
-    {{{HTTP_GET, "/a", h_ok, R_PUBLIC | R_JSON | R_HTML, "t"}}, 1, "exactly one of R_JSON"},
-    {{{HTTP_GET, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t"},
-      {HTTP_GET | HTTP_POST, "/a/{n}", h_ok, R_PUBLIC | R_JSON, "t"}},
+    {{{HTTP_GET, "nope", h_ok, R_PUBLIC | R_JSON, "t", 0}}, 1, "malformed"},
+    {{{HTTP_GET, "/a/", h_ok, R_PUBLIC | R_JSON, "t", 0}}, 1, "malformed"},
+    {{{HTTP_GET, "/a//b", h_ok, R_PUBLIC | R_JSON, "t", 0}}, 1, "malformed"},
+    {{{HTTP_GET, "/a/{Id}", h_ok, R_PUBLIC | R_JSON, "t", 0}}, 1, "malformed"},
+    {{{HTTP_GET, "/a/x{id}", h_ok, R_PUBLIC | R_JSON, "t", 0}}, 1, "malformed"},
+    {{{HTTP_GET, "/a", NULL, R_PUBLIC | R_JSON, "t", 0}}, 1, "no handler"},
+    {{{HTTP_GET, "/a", h_ok, R_PUBLIC | R_JSON, "", 0}}, 1, "no owner"},
+    {{{HTTP_GET, "/a", h_ok, R_JSON, "t", 0}}, 1, "R_PUBLIC and R_AUTH"},
+    {{{HTTP_POST, "/login", h_ok, R_PUBLIC | R_HTML, "t", 0}}, 1, "R_CSRF"},
+    {{{HTTP_GET, "/a", h_ok, R_PUBLIC | R_JSON | R_HTML, "t", 0}}, 1, "exactly one of R_JSON"},
+    {{{HTTP_GET, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t", 0},
+      {HTTP_GET | HTTP_POST, "/a/{n}", h_ok, R_PUBLIC | R_JSON, "t", 0}},
      2,
      "duplicates"},
 };
@@ -125,9 +125,9 @@ END_TEST
 START_TEST(test_lint_distinct_methods_ok)
 {
     const struct route t[] = {
-        {HTTP_GET, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t"},
-        {HTTP_POST, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t"},
-        {HTTP_GET, "/a/b", h_ok, R_PUBLIC | R_JSON, "t"},
+        {HTTP_GET, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t", 0},
+        {HTTP_POST, "/a/{id}", h_ok, R_PUBLIC | R_JSON, "t", 0},
+        {HTTP_GET, "/a/b", h_ok, R_PUBLIC | R_JSON, "t", 0},
     };
     char msg[256] = "";
 

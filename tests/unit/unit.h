@@ -13,5 +13,6 @@ Suite *router_suite(void);
 Suite *lint_suite(void);
 Suite *yaml_suite(void);
 Suite *request_suite(void);
+Suite *rbac_suite(void);
 
 #endif

@@ -1,0 +1,54 @@
+/* The audit log: append-only rows hash-chained per tenant, and the outbox of events. */
+#ifndef AUDIT_AUDIT_H
+#define AUDIT_AUDIT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct arena;
+struct db;
+
+struct audit_entry {
+    int64_t tenant_id;
+    int64_t seq;        /* set by audit_record */
+    int64_t actor_id;   /* 0: the system */
+    int64_t org_id;     /* 0: none */
+    const char *action; /* "tenant.create" */
+    const char *entity; /* "tenant" */
+    int64_t entity_id;  /* 0: none */
+    const char *before; /* JSON text or NULL */
+    const char *after;  /* JSON text or NULL */
+    const char *request_id;
+    const char *ip;
+    const char *at; /* "YYYY-MM-DD HH:MM:SS.mmm" UTC; set by audit_record */
+};
+
+/*
+ * The chain link: SHA-256 over the previous hash and every field, each
+ * length-prefixed so no two entries serialise alike. out gets 64 hex chars + NUL.
+ */
+void audit_hash(const struct audit_entry *e, const char *prev_hash, char *out);
+
+/*
+ * Appends e to its tenant's chain inside the caller's transaction: locks the
+ * tenant's chain head, links, inserts, moves the head. Returns 0 or a DB_E* code.
+ */
+int audit_record(struct db *db, struct arena *ar, struct audit_entry *e);
+
+/*
+ * Walks every tenant's chain (or only tenant_id when > 0), recomputing each
+ * link, and checks the head. Prints the first broken link per tenant to out.
+ * Returns 0 when every chain holds, 1 when one is broken, or a DB_E* code.
+ */
+int audit_verify(struct db *db, struct arena *ar, int64_t tenant_id, FILE *out);
+
+/* Queues an event for dispatch, inside the caller's transaction. payload is JSON text. */
+int outbox_emit(struct db *db, struct arena *ar, int64_t tenant_id, const char *type,
+                const char *entity, int64_t entity_id, const char *payload, const char *request_id);
+
+/* Registered statements (src/registry.c). */
+struct db_query;
+extern const struct db_query Q_AUDIT_HEAD, Q_AUDIT_SET_HEAD, Q_AUDIT_INSERT, Q_AUDIT_WALK,
+    Q_AUDIT_TENANTS, Q_OUTBOX_INSERT;
+
+#endif

@@ -1,0 +1,180 @@
+/* The audit chain and the outbox in SQL: the only place their statements live. */
+#include "audit/audit.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/secret.h"
+#include "db/db.h"
+#include "db/queries.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+const struct db_query Q_AUDIT_HEAD = {
+    "audit.head", "SELECT audit_seq, COALESCE(audit_head, '') FROM tenants WHERE id = ? FOR UPDATE",
+    "L",          "Ls",
+    DBQ_GLOBAL,
+};
+
+const struct db_query Q_AUDIT_SET_HEAD = {
+    "audit.set_head", "UPDATE tenants SET audit_seq = ?, audit_head = ? WHERE id = ?", "LsL", "",
+    DBQ_GLOBAL,
+};
+
+const struct db_query Q_AUDIT_INSERT = {
+    "audit.insert",
+    "INSERT INTO audit_log (tenant_id, seq, actor_id, org_id, action, entity, entity_id, "
+    "before_json, after_json, request_id, ip, at, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "LLNNssNsssssss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_AUDIT_WALK = {
+    "audit.walk",
+    "SELECT seq, COALESCE(actor_id, 0), COALESCE(org_id, 0), action, entity, "
+    "COALESCE(entity_id, 0), before_json, after_json, request_id, ip, "
+    "LEFT(DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), 23), prev_hash, hash "
+    "FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT 500",
+    "LL",
+    "LLLssLsssssss",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_AUDIT_TENANTS = {
+    "audit.tenants",
+    "SELECT id, slug, audit_seq, COALESCE(audit_head, '') FROM tenants ORDER BY id",
+    "",
+    "LsLs",
+    DBQ_GLOBAL,
+};
+
+const struct db_query Q_OUTBOX_INSERT = {
+    "outbox.insert",
+    "INSERT INTO outbox_events (tenant_id, event_type, entity, entity_id, payload, request_id) "
+    "VALUES (?, ?, ?, ?, ?, ?)",
+    "LssNss",
+    "",
+    DBQ_TENANT,
+};
+
+int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
+{
+    struct db_res head;
+    char hash[SECRET_SHA256_HEX + 1], at[32];
+    const char *prev;
+    struct timespec ts;
+    struct tm tm;
+    int rc;
+
+    rc = db_exec(db, ar, &Q_AUDIT_HEAD, 0, &head, (long long)e->tenant_id);
+    if (rc)
+        return rc;
+    if (head.nrows != 1)
+        return DB_ENOTFOUND;
+    e->seq = db_at(&head, 0, 0)->i + 1;
+    prev = db_at(&head, 0, 1)->s[0] ? db_at(&head, 0, 1)->s : ZERO_HASH;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm);
+    e->at = arena_printf(ar, "%s.%03ld", at, ts.tv_nsec / 1000000);
+    if (!e->request_id)
+        e->request_id = "";
+    if (!e->ip)
+        e->ip = "";
+    audit_hash(e, prev, hash);
+    rc = db_exec(db, ar, &Q_AUDIT_INSERT, e->tenant_id, NULL, (long long)e->seq,
+                 (long long)e->actor_id, (long long)e->org_id, e->action, e->entity,
+                 (long long)e->entity_id, e->before, e->after, e->request_id, e->ip, e->at, prev,
+                 hash);
+    if (rc)
+        return rc;
+    return db_exec(db, ar, &Q_AUDIT_SET_HEAD, 0, NULL, (long long)e->seq, hash,
+                   (long long)e->tenant_id);
+}
+
+static int verify_tenant(struct db *db, struct arena *ar, int64_t tid, const char *slug,
+                         int64_t head_seq, const char *head, FILE *out)
+{
+    char prev[SECRET_SHA256_HEX + 1] = ZERO_HASH, hash[SECRET_SHA256_HEX + 1];
+    int64_t last = 0;
+
+    for (;;) {
+        struct db_res res;
+        int rc = db_exec(db, ar, &Q_AUDIT_WALK, tid, &res, (long long)last);
+        if (rc)
+            return rc;
+        for (int i = 0; i < res.nrows; i++) {
+            struct audit_entry e = {
+                .tenant_id = tid,
+                .seq = db_at(&res, i, 0)->i,
+                .actor_id = db_at(&res, i, 1)->i,
+                .org_id = db_at(&res, i, 2)->i,
+                .action = db_at(&res, i, 3)->s,
+                .entity = db_at(&res, i, 4)->s,
+                .entity_id = db_at(&res, i, 5)->i,
+                .before = db_at(&res, i, 6)->s,
+                .after = db_at(&res, i, 7)->s,
+                .request_id = db_at(&res, i, 8)->s,
+                .ip = db_at(&res, i, 9)->s,
+                .at = db_at(&res, i, 10)->s,
+            };
+            if (e.seq != last + 1) {
+                fprintf(out, "tenant '%s': row %lld is missing (next is %lld)\n", slug,
+                        (long long)(last + 1), (long long)e.seq);
+                return 1;
+            }
+            if (strcmp(db_at(&res, i, 11)->s, prev) != 0) {
+                fprintf(out, "tenant '%s': row %lld does not link to row %lld\n", slug,
+                        (long long)e.seq, (long long)last);
+                return 1;
+            }
+            audit_hash(&e, prev, hash);
+            if (strcmp(hash, db_at(&res, i, 12)->s) != 0) {
+                fprintf(out, "tenant '%s': row %lld was changed after it was written\n", slug,
+                        (long long)e.seq);
+                return 1;
+            }
+            memcpy(prev, hash, sizeof(prev));
+            last = e.seq;
+        }
+        if (res.nrows < 500)
+            break;
+    }
+    if (last != head_seq || (head_seq && strcmp(prev, head) != 0)) {
+        fprintf(out, "tenant '%s': the chain ends at row %lld but the head says %lld\n", slug,
+                (long long)last, (long long)head_seq);
+        return 1;
+    }
+    fprintf(out, "tenant '%s': %lld rows, chain intact\n", slug, (long long)last);
+    return 0;
+}
+
+int audit_verify(struct db *db, struct arena *ar, int64_t tenant_id, FILE *out)
+{
+    struct db_res ts;
+    int rc = db_exec(db, ar, &Q_AUDIT_TENANTS, 0, &ts), broken = 0;
+
+    if (rc)
+        return rc;
+    for (int i = 0; i < ts.nrows; i++) {
+        int64_t tid = db_at(&ts, i, 0)->i;
+        if (tenant_id > 0 && tid != tenant_id)
+            continue;
+        rc = verify_tenant(db, ar, tid, db_at(&ts, i, 1)->s, db_at(&ts, i, 2)->i,
+                           db_at(&ts, i, 3)->s, out);
+        if (rc < 0)
+            return rc;
+        broken |= rc;
+    }
+    return broken;
+}
+
+int outbox_emit(struct db *db, struct arena *ar, int64_t tenant_id, const char *type,
+                const char *entity, int64_t entity_id, const char *payload, const char *request_id)
+{
+    return db_exec(db, ar, &Q_OUTBOX_INSERT, tenant_id, NULL, type, entity, (long long)entity_id,
+                   payload, request_id ? request_id : "");
+}

@@ -1,0 +1,67 @@
+/* The permission table. docs/rbac.md shows it and a unit test keeps the two equal. */
+#include "http/rbac.h"
+
+#include <string.h>
+
+#define R ACT_READ
+#define C ACT_CREATE
+#define U ACT_UPDATE
+#define D ACT_DELETE
+
+const char *const rbac_roles[] = {"super_admin", "tenant_admin",   "org_admin",
+                                  "ops_manager", "branch_manager", "engineer",
+                                  "agent",       "viewer",         NULL};
+
+/*
+ * Without an organization in the token the user's tenant-wide role applies; with one, the
+ * membership's role, and handlers keep the answer to that organization's data.
+ */
+const struct rbac_row rbac_table[] = {
+    {"super_admin", RES_TENANTS, R | C | U},
+    {"tenant_admin", RES_SETTINGS, R | U},
+    {"tenant_admin", RES_USERS, R | C | U | D},
+    {"tenant_admin", RES_MEMBERSHIPS, R | C | D},
+    {"tenant_admin", RES_ORGS, R | C | U},
+    {"tenant_admin", RES_AUDIT, R},
+    {"org_admin", RES_USERS, R | C | U},
+    {"org_admin", RES_MEMBERSHIPS, R | C | D},
+    {"org_admin", RES_ORGS, R | U},
+    {"org_admin", RES_AUDIT, R},
+    {"ops_manager", RES_USERS, R},
+    {"ops_manager", RES_ORGS, R},
+    {"branch_manager", RES_USERS, R},
+    {"branch_manager", RES_ORGS, R},
+    {"engineer", RES_ORGS, R},
+    {"agent", RES_ORGS, R},
+    {"viewer", RES_ORGS, R},
+};
+
+const int rbac_table_count = (int)(sizeof(rbac_table) / sizeof(rbac_table[0]));
+
+int rbac_allows(const char *role, enum rbac_resource res, unsigned act)
+{
+    if (res == RES_NONE)
+        return 1;
+    for (int i = 0; role && i < rbac_table_count; i++)
+        if (rbac_table[i].resource == res && strcmp(rbac_table[i].role, role) == 0)
+            return (rbac_table[i].actions & act) == act;
+    return 0;
+}
+
+const char *rbac_resource_name(enum rbac_resource res)
+{
+    static const char *const names[] = {"",
+#define X(e, n) n,
+                                        RBAC_RESOURCES(X)
+#undef X
+    };
+    return (int)res >= 0 && res < RES__COUNT ? names[res] : "";
+}
+
+int rbac_is_role(const char *role)
+{
+    for (int i = 0; role && rbac_roles[i]; i++)
+        if (strcmp(rbac_roles[i], role) == 0)
+            return 1;
+    return 0;
+}

@@ -1,0 +1,481 @@
+/* Identity handlers: parse, check, write in one transaction with its audit row, answer JSON. */
+#include "identity/identity_http.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "core/config.h"
+#include "core/flags.h"
+#include "core/secret.h"
+#include "db/db.h"
+#include "http/auth.h"
+#include "http/problem.h"
+#include "http/request.h"
+#include "http/write.h"
+#include "identity/identity.h"
+
+#define JSTR(s) json_object_new_string(s)
+#define JINT(i) json_object_new_int64(i)
+
+/* Reads the body as an object with the given fields; 0 or the problem's status. */
+static int read_body(struct req *r, const struct jfield *f, size_t n, int optional)
+{
+    struct json_object *body;
+    int rc;
+
+    if (optional && r->body_len == 0)
+        return 0;
+    rc = req_json_body(r, &body);
+    if (rc)
+        return rc;
+    if (json_read_fields(r->ar, body, f, n, &r->field_errors))
+        return problem(r, PROB_VALIDATION, "the body has invalid fields");
+    return 0;
+}
+
+static int bad_credentials(struct req *r)
+{
+    return problem(r, PROB_UNAUTHORIZED_CREDENTIALS, "the tenant, email or password is wrong");
+}
+
+struct session {
+    int64_t tenant_id, user_id, org_id, branch_id;
+    const char *email, *role, *org_type, *org_name, *family;
+};
+
+/* Issues the access token and a new refresh token of s->family; inside the transaction. */
+static int issue_session(struct req *r, struct session *s, struct json_object **out)
+{
+    char secret[SECRET_TOKEN_LEN + 1], hash[SECRET_SHA256_HEX + 1];
+    struct auth_claims c = {
+        .tenant_id = s->tenant_id,
+        .user_id = s->user_id,
+        .org_id = s->org_id,
+        .branch_id = s->branch_id,
+        .role = s->role,
+        .org_type = s->org_type,
+    };
+    const char *access = auth_issue(r->ar, r->cfg, &c);
+    struct json_object *o, *u;
+    int rc;
+
+    if (!access)
+        return DB_ERR;
+    if (!s->family) {
+        char fam[SECRET_TOKEN_LEN + 1];
+        secret_token(fam);
+        fam[32] = '\0';
+        s->family = arena_strdup(r->ar, fam);
+    }
+    secret_token(secret);
+    secret_sha256_hex(secret, strlen(secret), hash);
+    rc = db_exec(r->db, r->ar, &Q_REFRESH_INSERT, s->tenant_id, NULL, (long long)s->user_id,
+                 s->family, hash, (long long)s->org_id, (long long)r->cfg->refresh_ttl);
+    if (rc)
+        return rc;
+    o = json_arena_own(r->ar, json_object_new_object());
+    json_object_object_add(o, "access_token", JSTR(access));
+    json_object_object_add(o, "token_type", JSTR("Bearer"));
+    json_object_object_add(o, "expires_in", JINT(r->cfg->access_ttl));
+    json_object_object_add(o, "refresh_token",
+                           JSTR(arena_printf(r->ar, "%lld.%s", (long long)s->tenant_id, secret)));
+    u = json_object_new_object();
+    json_object_object_add(u, "id", JINT(s->user_id));
+    json_object_object_add(u, "email", JSTR(s->email));
+    json_object_object_add(u, "role", JSTR(s->role));
+    json_object_object_add(o, "user", u);
+    if (s->org_id) {
+        struct json_object *org = json_object_new_object();
+        json_object_object_add(org, "id", JINT(s->org_id));
+        json_object_object_add(org, "type", JSTR(s->org_type));
+        json_object_object_add(org, "name", JSTR(s->org_name));
+        json_object_object_add(o, "org", org);
+    } else {
+        json_object_object_add(o, "org", NULL);
+    }
+    *out = o;
+    return 0;
+}
+
+/* Picks the session's organization: the asked one, or the only membership. */
+static int pick_org(struct req *r, struct session *s, int64_t want, int has_want)
+{
+    struct db_res m;
+    int rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, s->tenant_id, &m, (long long)s->user_id);
+
+    if (rc)
+        return rc;
+    for (int i = 0; i < m.nrows; i++) {
+        if ((has_want && db_at(&m, i, 0)->i == want) || (!has_want && m.nrows == 1)) {
+            s->org_id = db_at(&m, i, 0)->i;
+            s->org_type = db_at(&m, i, 1)->s;
+            s->role = db_at(&m, i, 2)->s;
+            s->org_name = db_at(&m, i, 3)->s;
+            s->branch_id = db_at(&m, i, 4)->i;
+            return 0;
+        }
+    }
+    return has_want ? DB_ENOTFOUND : 0;
+}
+
+int identity_http_login(struct req *r)
+{
+    const char *tenant = NULL, *email = NULL, *password = NULL;
+    int64_t org_id = 0;
+    int has_org = 0, rc, locked, ok;
+    struct jfield f[] = {
+        {"tenant", JF_STRING, JF_REQUIRED, &tenant, NULL, 63},
+        {"email", JF_STRING, JF_REQUIRED, &email, NULL, 254},
+        {"password", JF_STRING, JF_REQUIRED, &password, NULL, 200},
+        {"org_id", JF_INT, JF_NULLABLE, &org_id, &has_org, 0},
+    };
+    struct db_res t, u;
+    struct session s = {0};
+    struct json_object *out;
+
+    rc = read_body(r, f, sizeof(f) / sizeof(f[0]), 0);
+    if (rc)
+        return rc;
+    has_org = has_org && org_id > 0;
+    rc = db_exec(r->db, r->ar, &Q_TENANT_BY_SLUG, 0, &t, tenant);
+    if (rc)
+        return problem_db(r, rc, "login");
+    if (t.nrows == 1 && strcmp(db_at(&t, 0, 1)->s, "active") == 0) {
+        s.tenant_id = db_at(&t, 0, 0)->i;
+        rc = db_exec(r->db, r->ar, &Q_USER_BY_EMAIL, s.tenant_id, &u, email);
+        if (rc)
+            return problem_db(r, rc, "login");
+    } else {
+        u.nrows = 0;
+    }
+    if (u.nrows == 0) {
+        secret_check_password(NULL, password); /* the same work as a wrong password */
+        return bad_credentials(r);
+    }
+    s.user_id = db_at(&u, 0, 0)->i;
+    s.email = email;
+    s.role = db_at(&u, 0, 2)->s;
+    locked = db_at(&u, 0, 4)->i != 0;
+    ok = secret_check_password(db_at(&u, 0, 1)->s, password);
+    if (locked)
+        return problem(r, PROB_ACCOUNT_LOCKED, "too many failed logins; try again later");
+    r->ctx.tenant_id = s.tenant_id;
+    r->ctx.user_id = s.user_id;
+    if (!ok) {
+        rc = db_begin(r->db);
+        if (!rc)
+            rc = db_exec(r->db, r->ar, &Q_USER_LOGIN_FAILED, s.tenant_id, NULL,
+                         (int)db_at(&t, 0, 2)->i, (int)db_at(&t, 0, 3)->i, (int)db_at(&t, 0, 2)->i,
+                         (long long)s.user_id);
+        if (!rc)
+            rc = write_audit(r, s.tenant_id, "auth.login_failed", "user", s.user_id, NULL, NULL);
+        if (!rc)
+            rc = db_commit(r->db);
+        if (rc) {
+            db_rollback(r->db);
+            return problem_db(r, rc, "login");
+        }
+        return bad_credentials(r);
+    }
+    if (strcmp(db_at(&u, 0, 3)->s, "active") != 0)
+        return bad_credentials(r);
+    rc = db_begin(r->db);
+    if (!rc)
+        rc = pick_org(r, &s, org_id, has_org);
+    if (rc == DB_ENOTFOUND) {
+        db_rollback(r->db);
+        field_errors_add(r->ar, &r->field_errors, "org_id", "is not an organization of this user");
+        return problem(r, PROB_VALIDATION, "org_id is not one of the user's organizations");
+    }
+    if (!rc)
+        rc = db_exec(r->db, r->ar, &Q_USER_LOGIN_OK, s.tenant_id, NULL, (long long)s.user_id);
+    r->ctx.org_id = s.org_id;
+    if (!rc)
+        rc = issue_session(r, &s, &out);
+    if (!rc)
+        rc = write_audit(r, s.tenant_id, "auth.login", "user", s.user_id, NULL, NULL);
+    if (!rc)
+        rc = db_commit(r->db);
+    if (rc) {
+        db_rollback(r->db);
+        return problem_db(r, rc, "login");
+    }
+    return resp_json(r, 200, out);
+}
+
+int identity_http_refresh(struct req *r)
+{
+    const char *token = NULL, *secret;
+    struct jfield f[] = {{"refresh_token", JF_STRING, JF_REQUIRED, &token, NULL, 100}};
+    char hash[SECRET_SHA256_HEX + 1];
+    struct db_res t, p;
+    struct session s = {0};
+    struct json_object *out;
+    int rc;
+
+    rc = read_body(r, f, 1, 0);
+    if (rc)
+        return rc;
+    if (identity_split_token(token, &s.tenant_id, &secret) != 0)
+        return problem(r, PROB_UNAUTHORIZED, "the refresh token is not valid");
+    secret_sha256_hex(secret, strlen(secret), hash);
+    rc = db_begin(r->db);
+    if (!rc)
+        rc = db_exec(r->db, r->ar, &Q_REFRESH_BY_HASH, s.tenant_id, &t, hash);
+    if (rc)
+        goto dberr;
+    if (t.nrows != 1 || db_at(&t, 0, 5)->i) {
+        db_rollback(r->db);
+        return problem(r, PROB_UNAUTHORIZED, "the refresh token is not valid");
+    }
+    s.user_id = db_at(&t, 0, 1)->i;
+    s.family = db_at(&t, 0, 2)->s;
+    s.org_id = db_at(&t, 0, 3)->i;
+    r->ctx.tenant_id = s.tenant_id;
+    r->ctx.user_id = s.user_id;
+    if (!db_at(&t, 0, 4)->i) {
+        struct db_res used;
+        rc = db_exec(r->db, r->ar, &Q_REFRESH_USE, s.tenant_id, &used,
+                     (long long)db_at(&t, 0, 0)->i);
+        if (rc)
+            goto dberr;
+        if (used.affected == 1)
+            goto rotate;
+    }
+    /* a used or revoked token came back: whoever holds the family loses it */
+    rc = db_exec(r->db, r->ar, &Q_REFRESH_REVOKE_FAMILY, s.tenant_id, NULL, s.family);
+    if (!rc)
+        rc = write_audit(r, s.tenant_id, "auth.refresh_reuse", "user", s.user_id, NULL, NULL);
+    if (!rc)
+        rc = db_commit(r->db);
+    if (rc)
+        goto dberr;
+    return problem(r, PROB_UNAUTHORIZED,
+                   "the refresh token was already used; the session is revoked");
+rotate:
+    rc = db_exec(r->db, r->ar, &Q_PRINCIPAL, s.tenant_id, &p, (long long)s.org_id,
+                 (long long)s.user_id);
+    if (rc)
+        goto dberr;
+    if (p.nrows != 1 || strcmp(db_at(&p, 0, 0)->s, "active") != 0 ||
+        strcmp(db_at(&p, 0, 2)->s, "active") != 0 || (s.org_id && db_at(&p, 0, 4)->null)) {
+        db_rollback(r->db);
+        return problem(r, PROB_UNAUTHORIZED, "the user, tenant or membership is no longer active");
+    }
+    s.email = db_at(&p, 0, 6)->s;
+    s.role = s.org_id ? db_at(&p, 0, 4)->s : db_at(&p, 0, 1)->s;
+    s.org_type = db_at(&p, 0, 5)->s;
+    s.org_name = db_at(&p, 0, 9)->s;
+    rc = issue_session(r, &s, &out);
+    if (!rc)
+        rc = db_commit(r->db);
+    if (rc)
+        goto dberr;
+    return resp_json(r, 200, out);
+dberr:
+    db_rollback(r->db);
+    return problem_db(r, rc, "refresh");
+}
+
+int identity_http_logout(struct req *r)
+{
+    const char *token = NULL, *secret;
+    struct jfield f[] = {{"refresh_token", JF_STRING, 0, &token, NULL, 100}};
+    char hash[SECRET_SHA256_HEX + 1];
+    struct db_res t;
+    int64_t tid;
+    int rc;
+
+    rc = read_body(r, f, 1, 1);
+    if (rc)
+        return rc;
+    rc = db_begin(r->db);
+    if (!rc && token && identity_split_token(token, &tid, &secret) == 0 &&
+        tid == r->ctx.tenant_id) {
+        secret_sha256_hex(secret, strlen(secret), hash);
+        rc = db_exec(r->db, r->ar, &Q_REFRESH_BY_HASH, tid, &t, hash);
+        /* only the caller's own sessions */
+        if (!rc && t.nrows == 1 && db_at(&t, 0, 1)->i == r->ctx.user_id)
+            rc = db_exec(r->db, r->ar, &Q_REFRESH_REVOKE_FAMILY, tid, NULL, db_at(&t, 0, 2)->s);
+    }
+    if (!rc)
+        rc = write_audit(r, r->ctx.tenant_id, "auth.logout", "user", r->ctx.user_id, NULL, NULL);
+    if (!rc)
+        rc = db_commit(r->db);
+    if (rc) {
+        db_rollback(r->db);
+        return problem_db(r, rc, "logout");
+    }
+    r->status = 204;
+    return 204;
+}
+
+int identity_http_me(struct req *r)
+{
+    struct db_res m;
+    struct json_object *o, *u, *t, *list;
+    int rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, r->ctx.tenant_id, &m,
+                     (long long)r->ctx.user_id);
+
+    if (rc)
+        return problem_db(r, rc, "me");
+    o = json_arena_own(r->ar, json_object_new_object());
+    u = json_object_new_object();
+    json_object_object_add(u, "id", JINT(r->ctx.user_id));
+    json_object_object_add(u, "email", JSTR(r->ctx.email));
+    json_object_object_add(u, "role", JSTR(r->ctx.role));
+    json_object_object_add(o, "user", u);
+    if (r->ctx.org_id) {
+        struct json_object *org = json_object_new_object();
+        json_object_object_add(org, "id", JINT(r->ctx.org_id));
+        json_object_object_add(org, "type", JSTR(r->ctx.org_type));
+        json_object_object_add(org, "name", JSTR(r->ctx.org_name));
+        json_object_object_add(o, "org", org);
+    } else {
+        json_object_object_add(o, "org", NULL);
+    }
+    t = json_object_new_object();
+    json_object_object_add(t, "id", JINT(r->ctx.tenant_id));
+    json_object_object_add(t, "slug", JSTR(r->ctx.tenant_slug));
+    json_object_object_add(t, "name", JSTR(r->ctx.tenant_name));
+    json_object_object_add(o, "tenant", t);
+    list = json_object_new_array();
+    for (int i = 0; i < m.nrows; i++) {
+        struct json_object *e = json_object_new_object();
+        json_object_object_add(e, "org_id", JINT(db_at(&m, i, 0)->i));
+        json_object_object_add(e, "org_type", JSTR(db_at(&m, i, 1)->s));
+        json_object_object_add(e, "role", JSTR(db_at(&m, i, 2)->s));
+        json_object_array_add(list, e);
+    }
+    json_object_object_add(o, "memberships", list);
+    return resp_json(r, 200, o);
+}
+
+int identity_http_tenant_create(struct req *r)
+{
+    const char *slug = NULL, *name = NULL, *country = NULL, *email = NULL, *password = NULL, *why;
+    struct json_object *admin = NULL, *out;
+    struct jfield f[] = {
+        {"slug", JF_STRING, JF_REQUIRED, &slug, NULL, 63},
+        {"name", JF_STRING, JF_REQUIRED, &name, NULL, 200},
+        {"country_code", JF_STRING, JF_REQUIRED, &country, NULL, 2},
+        {"admin", JF_OBJECT, JF_REQUIRED, &admin, NULL, 0},
+    };
+    struct jfield af[] = {
+        {"email", JF_STRING, JF_REQUIRED, &email, NULL, 254},
+        {"password", JF_STRING, JF_REQUIRED, &password, NULL, 200},
+    };
+    char hash[SECRET_HASH_MAX];
+    struct db_res ins, uins;
+    int64_t tid, uid;
+    const char *after;
+    int rc;
+
+    struct json_object *body;
+    size_t before;
+
+    rc = req_json_body(r, &body);
+    if (rc)
+        return rc;
+    /* every field's problems at once: shape first, then the rules */
+    json_read_fields(r->ar, body, f, sizeof(f) / sizeof(f[0]), &r->field_errors);
+    before = r->field_errors.n;
+    if (admin && json_read_fields(r->ar, admin, af, 2, &r->field_errors))
+        for (size_t i = before; i < r->field_errors.n; i++)
+            r->field_errors.v[i].field =
+                arena_printf(r->ar, "admin.%s", r->field_errors.v[i].field);
+    if (slug && (why = identity_check_slug(slug)))
+        field_errors_add(r->ar, &r->field_errors, "slug", "%s", why);
+    if (name && !name[0])
+        field_errors_add(r->ar, &r->field_errors, "name", "must not be empty");
+    if (country && (why = identity_check_country(country)))
+        field_errors_add(r->ar, &r->field_errors, "country_code", "%s", why);
+    if (email && (why = identity_check_email(email)))
+        field_errors_add(r->ar, &r->field_errors, "admin.email", "%s", why);
+    if (password && (why = identity_check_password(password)))
+        field_errors_add(r->ar, &r->field_errors, "admin.password", "%s", why);
+    if (r->field_errors.n)
+        return problem(r, PROB_VALIDATION, "the body has invalid fields");
+    if (secret_hash_password(password, hash) != 0)
+        return problem(r, PROB_INTERNAL, "password hashing failed");
+
+    rc = db_begin(r->db);
+    if (!rc)
+        rc = db_exec(r->db, r->ar, &Q_TENANT_INSERT, 0, &ins, slug, name, country);
+    if (rc == DB_EDUP) {
+        db_rollback(r->db);
+        return problem(r, PROB_CONFLICT, "the slug '%s' is taken", slug);
+    }
+    if (rc)
+        goto dberr;
+    tid = (int64_t)ins.insert_id;
+    rc = db_exec(r->db, r->ar, &Q_USER_INSERT, tid, &uins, email, hash, "tenant_admin", "active");
+    if (rc)
+        goto dberr;
+    uid = (int64_t)uins.insert_id;
+    out = json_arena_own(r->ar, json_object_new_object());
+    json_object_object_add(out, "id", JINT(tid));
+    json_object_object_add(out, "slug", JSTR(slug));
+    json_object_object_add(out, "name", JSTR(name));
+    json_object_object_add(out, "country_code", JSTR(country));
+    json_object_object_add(out, "status", JSTR("active"));
+    after = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
+    after = arena_strdup(r->ar, after);
+    rc = write_audit(r, r->ctx.tenant_id, "tenant.create", "tenant", tid, NULL, after);
+    if (!rc)
+        rc = write_event(r, r->ctx.tenant_id, "tenant.created", "tenant", tid, after);
+    if (!rc)
+        rc = write_audit(
+            r, tid, "user.create", "user", uid, NULL,
+            arena_printf(r->ar, "{\"role\":\"tenant_admin\",\"user_id\":%lld}", (long long)uid));
+    if (!rc)
+        rc = db_commit(r->db);
+    if (rc)
+        goto dberr;
+    resp_header(r, "Location", "/v1/tenants/%lld", (long long)tid);
+    return resp_json(r, 201, out);
+dberr:
+    db_rollback(r->db);
+    return problem_db(r, rc, "tenant create");
+}
+
+int identity_http_authenticate(struct req *r)
+{
+    const char *h = req_header(r, "Authorization"), *why;
+    struct auth_claims c;
+    struct db_res p;
+    int rc;
+
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+        resp_header(r, "WWW-Authenticate", "Bearer");
+        return problem(r, PROB_UNAUTHORIZED, "a bearer token is required");
+    }
+    if (auth_verify(r->ar, r->cfg, h + 7, &c, &why) != 0) {
+        resp_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return problem(r, PROB_UNAUTHORIZED, "the token is not valid: %s", why);
+    }
+    rc = db_exec(r->db, r->ar, &Q_PRINCIPAL, c.tenant_id, &p, (long long)c.org_id,
+                 (long long)c.user_id);
+    if (rc)
+        return problem_db(r, rc, "authenticate");
+    if (p.nrows != 1 || strcmp(db_at(&p, 0, 0)->s, "active") != 0 ||
+        strcmp(db_at(&p, 0, 2)->s, "active") != 0 || (c.org_id && db_at(&p, 0, 4)->null)) {
+        resp_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return problem(r, PROB_UNAUTHORIZED, "the user, tenant or membership is not active");
+    }
+    r->ctx.tenant_id = c.tenant_id;
+    r->ctx.user_id = c.user_id;
+    r->ctx.org_id = c.org_id;
+    r->ctx.branch_id = c.branch_id;
+    /* roles come from the database, so a demotion takes effect before the token expires */
+    r->ctx.role = c.org_id ? db_at(&p, 0, 4)->s : db_at(&p, 0, 1)->s;
+    r->ctx.org_type = c.org_id ? db_at(&p, 0, 5)->s : NULL;
+    r->ctx.flags = flags_parse(db_at(&p, 0, 3)->s);
+    r->ctx.email = db_at(&p, 0, 6)->s;
+    r->ctx.tenant_slug = db_at(&p, 0, 7)->s;
+    r->ctx.tenant_name = db_at(&p, 0, 8)->s;
+    r->ctx.org_name = c.org_id ? db_at(&p, 0, 9)->s : NULL;
+    return 0;
+}
