@@ -123,7 +123,7 @@ static int verify_tenant(struct db *db, struct arena *ar, int64_t tid, const cha
             };
             if (e.seq != last + 1) {
                 fprintf(out, "tenant '%s': row %lld is missing (next is %lld)\n", slug,
-                        (long long)(last + 1), (long long)e.seq);
+                        (long long)last + 1, (long long)e.seq);
                 return 1;
             }
             if (strcmp(db_at(&res, i, 11)->s, prev) != 0) {

@@ -7,7 +7,7 @@
 
 /* OWASP's argon2id floor: 2 passes over 19 MiB; a worker's RSS returns after each login */
 #define PW_OPSLIMIT 2
-#define PW_MEMLIMIT (19u * 1024 * 1024)
+#define PW_MEMLIMIT ((size_t)19 * 1024 * 1024)
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
