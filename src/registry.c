@@ -1,6 +1,7 @@
 /* The registry of every statement: the master prepares them all at start, so a typo stops it. */
 #include "audit/audit.h"
 #include "db/queries.h"
+#include "http/idem.h"
 #include "identity/identity.h"
 
 const struct db_query *const db_registry[] = {
@@ -8,6 +9,7 @@ const struct db_query *const db_registry[] = {
     &Q_MIGRATE_LOCK,  &Q_MIGRATE_UNLOCK,  &Q_AUDIT_HEAD,       &Q_AUDIT_SET_HEAD,
     &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
     IDENTITY_QUERIES,
+    IDEM_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/metrics.h"
+#include "http/idem.h"
 #include "http/problem.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -64,8 +65,12 @@ int worker_dispatch(struct req *r)
         return problem_db(r, DB_EUNAVAIL, rt->pattern);
     if (rt->flags & R_AUTH) {
         int rc = identity_http_authenticate(r);
+        unsigned need = R_FLAGS_OF(rt->flags);
         if (rc)
             return rc;
+        /* a disabled feature does not exist for the tenant, whatever the role */
+        if (need && (r->ctx.flags & need) != need)
+            return problem(r, PROB_FEATURE_DISABLED, "this feature is not enabled for the tenant");
         if (rt->perm && !rbac_allows(r->ctx.role, PERM_RESOURCE(rt->perm), PERM_ACTION(rt->perm)))
             return problem(r, PROB_FORBIDDEN, "the role '%s' may not %s %s", r->ctx.role,
                            (rt->perm & ACT_READ)     ? "read"
@@ -73,6 +78,17 @@ int worker_dispatch(struct req *r)
                            : (rt->perm & ACT_UPDATE) ? "update"
                                                      : "delete",
                            rbac_resource_name(PERM_RESOURCE(rt->perm)));
+    }
+    const char *key = r->method == HTTP_POST && r->ctx.tenant_id
+                          ? req_header(r, "Idempotency-Key")
+                          : NULL;
+    if (key) {
+        int rc = idem_begin(r, key);
+        if (rc)
+            return rc;
+        rc = rt->handler(r);
+        idem_finish(r, key);
+        return rc;
     }
     return rt->handler(r);
 }

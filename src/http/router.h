@@ -17,6 +17,12 @@ enum {
     R_TEXT = 1 << 6,   /* plain text out (metrics) */
 };
 
+/* R_FLAG(FLAG_ORG): the route exists only while the tenant has that feature on (404
+ * feature_disabled otherwise). Feature bits live above the R_* bits. */
+#define R_FLAG_SHIFT      16
+#define R_FLAG(f)         (1u << (R_FLAG_SHIFT + (f)))
+#define R_FLAGS_OF(flags) ((flags) >> R_FLAG_SHIFT)
+
 struct route {
     unsigned methods;    /* enum http_method bits */
     const char *pattern; /* "/v1/orgs/{id}" */

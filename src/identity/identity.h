@@ -17,6 +17,13 @@ const char *identity_check_country(const char *code);
 /* Refresh tokens carry their tenant: "<tenant id>.<43 random chars>". Returns 0 or -1. */
 int identity_split_token(const char *token, int64_t *tenant_id, const char **secret);
 
+/* How long invitation and password-reset tokens stay good, in seconds. */
+#define IDENTITY_INVITE_TTL (7 * 24 * 3600)
+#define IDENTITY_RESET_TTL  3600
+
+/* Membership roles (no tenant-wide ones); 1 when role is one. */
+int identity_is_member_role(const char *role);
+
 /* The platform tenant, home of the super admins. */
 #define IDENTITY_PLATFORM "platform"
 
@@ -33,11 +40,15 @@ struct db_query;
 extern const struct db_query Q_TENANT_BY_SLUG, Q_TENANT_GET, Q_TENANT_INSERT, Q_USER_BY_EMAIL,
     Q_USER_GET, Q_USER_INSERT, Q_USER_SET_PASSWORD, Q_USER_LOGIN_FAILED, Q_USER_LOGIN_OK,
     Q_MEMBERSHIPS_OF_USER, Q_PRINCIPAL, Q_REFRESH_INSERT, Q_REFRESH_BY_HASH, Q_REFRESH_USE,
-    Q_REFRESH_REVOKE_FAMILY;
+    Q_REFRESH_REVOKE_FAMILY, Q_USERS_LIST, Q_USER_DETAIL, Q_USER_UPDATE, Q_USER_UNLOCK,
+    Q_MEMBERSHIP_INSERT, Q_MEMBERSHIP_DELETE, Q_USER_TOKEN_INSERT, Q_USER_TOKEN_GET,
+    Q_USER_TOKEN_USE, Q_REFRESH_REVOKE_USER;
 #define IDENTITY_QUERIES                                                                           \
     &Q_TENANT_BY_SLUG, &Q_TENANT_GET, &Q_TENANT_INSERT, &Q_USER_BY_EMAIL, &Q_USER_GET,             \
         &Q_USER_INSERT, &Q_USER_SET_PASSWORD, &Q_USER_LOGIN_FAILED, &Q_USER_LOGIN_OK,              \
         &Q_MEMBERSHIPS_OF_USER, &Q_PRINCIPAL, &Q_REFRESH_INSERT, &Q_REFRESH_BY_HASH,               \
-        &Q_REFRESH_USE, &Q_REFRESH_REVOKE_FAMILY
+        &Q_REFRESH_USE, &Q_REFRESH_REVOKE_FAMILY, &Q_USERS_LIST, &Q_USER_DETAIL, &Q_USER_UPDATE,   \
+        &Q_USER_UNLOCK, &Q_MEMBERSHIP_INSERT, &Q_MEMBERSHIP_DELETE, &Q_USER_TOKEN_INSERT,          \
+        &Q_USER_TOKEN_GET, &Q_USER_TOKEN_USE, &Q_REFRESH_REVOKE_USER
 
 #endif

@@ -208,3 +208,96 @@ fail:
     db_rollback(db);
     return rc;
 }
+
+const struct db_query Q_USERS_LIST = {
+    "identity.users_list",
+    "SELECT u.id, u.email, u.role, u.status, u.version FROM users u "
+    "WHERE u.tenant_id = ? AND u.id > ? AND (? = '' OR u.status = ?) "
+    "AND (? = '' OR u.email LIKE CONCAT('%', ?, '%')) "
+    "AND (? = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = u.tenant_id "
+    "AND m.user_id = u.id AND m.org_id = ?)) ORDER BY u.id LIMIT ?",
+    "LLssssLLi",
+    "LsssL",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_DETAIL = {
+    "identity.user_detail",
+    "SELECT id, email, role, status, version, "
+    "DATE_FORMAT(last_login_at, '%Y-%m-%dT%H:%i:%sZ'), "
+    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), IF(locked_until > NOW(3), 1, 0) "
+    "FROM users WHERE tenant_id = ? AND id = ?",
+    "LL",
+    "LsssLssL",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_UPDATE = {
+    "identity.user_update",
+    "UPDATE users SET role = ?, status = ?, version = version + 1 "
+    "WHERE tenant_id = ? AND id = ? AND version = ?",
+    "ssLLL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_UNLOCK = {
+    "identity.user_unlock",
+    "UPDATE users SET failed_attempts = 0, locked_until = NULL, version = version + 1 "
+    "WHERE tenant_id = ? AND id = ?",
+    "LL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_MEMBERSHIP_INSERT = {
+    "identity.membership_insert",
+    "INSERT INTO memberships (tenant_id, user_id, org_id, role, branch_id) VALUES (?, ?, ?, ?, ?)",
+    "LLLsN",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_MEMBERSHIP_DELETE = {
+    "identity.membership_delete",
+    "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ? AND org_id = ?",
+    "LLL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_TOKEN_INSERT = {
+    "identity.user_token_insert",
+    "INSERT INTO user_tokens (tenant_id, user_id, kind, token_hash, expires_at) "
+    "VALUES (?, ?, ?, ?, NOW(3) + INTERVAL ? SECOND)",
+    "LLssL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_TOKEN_GET = {
+    "identity.user_token_get",
+    "SELECT t.id, t.user_id, IF(t.used_at IS NULL AND t.expires_at > NOW(3), 1, 0), u.email "
+    "FROM user_tokens t JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.user_id "
+    "WHERE t.tenant_id = ? AND t.token_hash = ? AND t.kind = ?",
+    "Lss",
+    "LLLs",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_USER_TOKEN_USE = {
+    "identity.user_token_use",
+    "UPDATE user_tokens SET used_at = NOW(3) WHERE tenant_id = ? AND id = ? AND used_at IS NULL",
+    "LL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_REFRESH_REVOKE_USER = {
+    "identity.refresh_revoke_user",
+    "UPDATE refresh_tokens SET revoked_at = NOW(3) "
+    "WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
+    "LL",
+    "",
+    DBQ_TENANT,
+};

@@ -1,4 +1,4 @@
-/* Identity endpoints: login, refresh, logout, me, tenants. */
+/* Identity endpoints: sessions, tenants, users, memberships, invitations, resets. */
 #ifndef IDENTITY_IDENTITY_HTTP_H
 #define IDENTITY_IDENTITY_HTTP_H
 
@@ -9,6 +9,17 @@ int identity_http_refresh(struct req *r);
 int identity_http_logout(struct req *r);
 int identity_http_me(struct req *r);
 int identity_http_tenant_create(struct req *r);
+int identity_http_switch_org(struct req *r);
+int identity_http_accept_invitation(struct req *r);
+int identity_http_reset_request(struct req *r);
+int identity_http_reset_confirm(struct req *r);
+int identity_http_user_create(struct req *r);
+int identity_http_user_list(struct req *r);
+int identity_http_user_get(struct req *r);
+int identity_http_user_patch(struct req *r);
+int identity_http_user_unlock(struct req *r);
+int identity_http_membership_create(struct req *r);
+int identity_http_membership_delete(struct req *r);
 
 /*
  * The dispatcher's authentication: verifies the bearer token, then reads the user,

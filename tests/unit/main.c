@@ -11,6 +11,7 @@ int main(void)
     srunner_add_suite(sr, sb_suite());
     srunner_add_suite(sr, url_suite());
     srunner_add_suite(sr, json_suite());
+    srunner_add_suite(sr, tmpl_suite());
     srunner_add_suite(sr, config_suite());
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, lint_suite());

@@ -8,6 +8,7 @@ Suite *arena_suite(void);
 Suite *sb_suite(void);
 Suite *url_suite(void);
 Suite *json_suite(void);
+Suite *tmpl_suite(void);
 Suite *config_suite(void);
 Suite *router_suite(void);
 Suite *lint_suite(void);
