@@ -199,6 +199,22 @@ static int cmd_user(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+static int cmd_demo(struct cli *c, int argc, char **argv)
+{
+    int rc;
+
+    if (argc != 2 || strcmp(argv[1], "seed") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    if (secret_init() != 0 || connect_db(c) != 0)
+        return 1;
+    rc = identity_seed_demo(c->db, &c->ar, stdout);
+    if (rc)
+        fprintf(stderr, "trellis: the demo seed failed: %s\n", db_errmsg(c->db));
+    return rc ? 1 : 0;
+}
+
 static int cmd_audit(struct cli *c, int argc, char **argv)
 {
     int64_t tid = 0;
@@ -367,6 +383,7 @@ static const struct {
 } commands[] = {
     {"user", cmd_user},
     {"audit", cmd_audit},
+    {"demo", cmd_demo},
     {"migrate", cmd_migrate},
     {"config", cmd_config},
     {"render", cmd_render},

@@ -1,0 +1,151 @@
+/* The demo tenant of seed 000's examples: organizations of every type and a login for each. */
+#include "identity/identity.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "core/arena.h"
+#include "core/flags.h"
+#include "core/sb.h"
+#include "core/secret.h"
+#include "db/db.h"
+
+const struct db_query Q_DEMO_TENANT = {
+    "demo.tenant",
+    "INSERT INTO tenants (slug, name, country_code, flags) VALUES ('demo', ?, 'DE', ?) "
+    "ON DUPLICATE KEY UPDATE flags = VALUES(flags), id = LAST_INSERT_ID(id)",
+    "ss",
+    "",
+    DBQ_GLOBAL,
+};
+
+const struct db_query Q_DEMO_ORG = {
+    "demo.org",
+    "INSERT INTO organizations (tenant_id, type, name, region, certifications) "
+    "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    "Lssss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_DEMO_USER = {
+    "demo.user",
+    "INSERT INTO users (tenant_id, email, password_hash, role, status) "
+    "VALUES (?, ?, ?, ?, 'active') ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash), "
+    "status = 'active', failed_attempts = 0, locked_until = NULL, id = LAST_INSERT_ID(id)",
+    "Lsss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_DEMO_MEMBERSHIP = {
+    "demo.membership",
+    "INSERT INTO memberships (tenant_id, user_id, org_id, role) VALUES (?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE role = VALUES(role)",
+    "LLLs",
+    "",
+    DBQ_TENANT,
+};
+
+static const struct demo_org {
+    const char *name, *type, *region, *certs, *email;
+} orgs[] = {
+    {"ACME", "manufacturer", "EU", "[]", "acme@demo.test"},
+    {"BioMed", "manufacturer", "EU", "[]", "biomed@demo.test"},
+    {"D1", "distributor", "EU-North", "[\"acme-certified\"]", "d1@demo.test"},
+    {"DL1", "dealer", "EU-North", "[\"acme-certified\"]", "dl1@demo.test"},
+    {"H1", "hospital", "EU-North", "[]", "h1@demo.test"},
+    {"ServiceCo", "service_provider", "EU-North", "[\"acme-certified\"]", "service@demo.test"},
+    {"PartsCo", "supplier", "EU", "[]", "supplier@demo.test"},
+    {"Plant C1", "customer", "EU-North", "[]", "customer@demo.test"},
+};
+
+/* A fresh random password, readable enough to type. */
+static const char *demo_password(struct arena *ar)
+{
+    char t[SECRET_TOKEN_LEN + 1];
+
+    secret_token(t);
+    t[16] = '\0';
+    return arena_printf(ar, "demo-%s", t);
+}
+
+static int demo_user(struct db *db, struct arena *ar, int64_t tid, const char *email,
+                     const char *role, const char *password, int64_t *uid)
+{
+    char hash[SECRET_HASH_MAX];
+    struct db_res res;
+    int rc;
+
+    if (secret_hash_password(password, hash) != 0)
+        return DB_ERR;
+    rc = db_exec(db, ar, &Q_DEMO_USER, tid, &res, email, hash, role);
+    *uid = (int64_t)res.insert_id;
+    return rc;
+}
+
+int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
+{
+    struct sb flags, json;
+    struct db_res res;
+    struct audit_entry e = {0};
+    int64_t tid, oid, uid;
+    const char *pw;
+    int rc;
+
+    sb_init(&flags, ar);
+    flags_format(&flags, FLAGS_ALL);
+    sb_init(&json, ar);
+    rc = db_begin(db);
+    if (!rc)
+        rc = db_exec(db, ar, &Q_DEMO_TENANT, 0, &res, "Demo Medical Devices", flags.buf);
+    if (rc)
+        goto fail;
+    tid = (int64_t)res.insert_id;
+    sb_addc(&json, '[');
+    for (size_t i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++) {
+        const struct demo_org *o = &orgs[i];
+        rc = db_exec(db, ar, &Q_DEMO_ORG, tid, &res, o->type, o->name, o->region, o->certs);
+        if (rc)
+            goto fail;
+        oid = (int64_t)res.insert_id;
+        pw = demo_password(ar);
+        rc = demo_user(db, ar, tid, o->email, "viewer", pw, &uid);
+        if (!rc)
+            rc = db_exec(db, ar, &Q_DEMO_MEMBERSHIP, tid, NULL, (long long)uid, (long long)oid,
+                         "org_admin");
+        if (rc)
+            goto fail;
+        sb_printf(&json,
+                  "{\"tenant\": \"demo\", \"email\": \"%s\", \"password\": \"%s\", "
+                  "\"org\": \"%s\", \"org_id\": %lld, \"org_type\": \"%s\", \"role\": "
+                  "\"org_admin\"},\n ",
+                  o->email, pw, o->name, (long long)oid, o->type);
+    }
+    pw = demo_password(ar);
+    rc = demo_user(db, ar, tid, "admin@demo.test", "tenant_admin", pw, &uid);
+    if (rc)
+        goto fail;
+    sb_printf(&json,
+              "{\"tenant\": \"demo\", \"email\": \"admin@demo.test\", \"password\": \"%s\", "
+              "\"org\": null, \"org_id\": null, \"org_type\": null, \"role\": \"tenant_admin\"}]",
+              pw);
+    e.tenant_id = tid;
+    e.action = "demo.seed";
+    e.entity = "tenant";
+    e.entity_id = tid;
+    e.after = "{\"seed\":\"demo\"}";
+    rc = audit_record(db, ar, &e);
+    if (!rc)
+        rc = db_commit(db);
+    if (rc)
+        goto fail;
+    if (sb_error(&json))
+        return DB_ERR;
+    fprintf(out, "%s\n", json.buf);
+    return 0;
+fail:
+    db_rollback(db);
+    return rc;
+}
