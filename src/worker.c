@@ -79,9 +79,8 @@ int worker_dispatch(struct req *r)
                                                      : "delete",
                            rbac_resource_name(PERM_RESOURCE(rt->perm)));
     }
-    const char *key = r->method == HTTP_POST && r->ctx.tenant_id
-                          ? req_header(r, "Idempotency-Key")
-                          : NULL;
+    const char *key =
+        r->method == HTTP_POST && r->ctx.tenant_id ? req_header(r, "Idempotency-Key") : NULL;
     if (key) {
         int rc = idem_begin(r, key);
         if (rc)
