@@ -87,28 +87,32 @@ for (const end = now() + 1_000_000_000n; now() < end;)
     out = Mustache.render(page, data, partials);
 
 const heapBefore = process.memoryUsage().heapUsed;
-const perRound = [];
+const wall = [], cpu = [];
 let total = 0;
 for (let r = 0; r < rounds; r++) {
     const budget = BigInt(Math.round((seconds / rounds) * 1e9));
-    const start = now();
+    const start = now(), cpu0 = process.cpuUsage();
     let n = 0, t;
     do {
         out = Mustache.render(page, data, partials);
         n++;
         t = now() - start;
     } while (t < budget);
-    perRound.push(Number(t) / n);
+    const c = process.cpuUsage(cpu0);
+    wall.push(Number(t) / n);
+    cpu.push(((c.user + c.system) * 1000) / n);
     total += n;
 }
 const heapAfter = process.memoryUsage().heapUsed;
-perRound.sort((a, b) => a - b);
-const ns = perRound[Math.floor(perRound.length / 2)];
-console.log(`renderer=mustache.js ${JSON.parse(readFileSync(join(here, '..', 'node_modules', 'mustache', 'package.json'), 'utf8')).version}`);
+const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const ns = median(wall);
+const version = JSON.parse(readFileSync(join(here, '..', 'node_modules', 'mustache', 'package.json'), 'utf8')).version;
+console.log(`renderer=mustache.js ${version}`);
 console.log(`node=${process.version}`);
 console.log(`bytes=${bytes}`);
 console.log(`renders=${total}`);
 console.log(`ns_per_render=${ns.toFixed(0)}`);
+console.log(`cpu_ns_per_render=${median(cpu).toFixed(0)}`);
 console.log(`mb_per_s=${(bytes / ns * 1e3).toFixed(1)}`);
 console.log(`heap_before=${heapBefore}`);
 console.log(`heap_after=${heapAfter}`);

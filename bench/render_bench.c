@@ -77,23 +77,25 @@ int posix_memalign(void **out, size_t align, size_t n)
 }
 #endif
 
-static double now_ns(void)
+static double clock_ns(clockid_t id)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 static long rss_kib(void)
 {
-    long pages = 0, resident = 0;
+    char buf[128], *end;
+    long resident = -1;
     FILE *f = fopen("/proc/self/statm", "r");
 
     if (!f)
         return -1;
-    if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-        resident = -1;
+    /* "size resident shared ...", in pages */
+    if (fgets(buf, sizeof(buf), f) && strtol(buf, &end, 10) >= 0)
+        resident = strtol(end, NULL, 10);
     fclose(f);
     return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
@@ -111,39 +113,71 @@ static void die(const char *what, const char *why)
     exit(1);
 }
 
-/* One render into an arena-backed builder, as a worker does; the arena is reset after. */
-static size_t render_once(const struct tmpl *page, struct json_object *data, struct arena *ar,
-                          size_t *nallocs)
+struct run {
+    const struct tmpl *page;
+    struct json_object *data;
+    struct arena *ar; /* NULL: one malloc'd builder, cleared between renders */
+    struct sb reuse;
+    size_t renders, arena_allocs;
+};
+
+/* One render: into an arena-backed builder reset after, as a worker does, or the reused one. */
+static void render_once(struct run *r)
 {
     struct tmpl_error err;
     struct sb sb;
-    size_t len;
 
-    sb_init(&sb, ar);
-    if (tmpl_render(page, data, &sb, &err) != 0)
-        die("render", err.msg);
-    len = sb.len;
-    *nallocs += ar->nallocs;
-    arena_reset(ar);
-    return len;
+    if (r->ar) {
+        sb_init(&sb, r->ar);
+        if (tmpl_render(r->page, r->data, &sb, &err) != 0)
+            die("render", err.msg);
+        r->arena_allocs += r->ar->nallocs;
+        arena_reset(r->ar);
+    } else {
+        sb_clear(&r->reuse);
+        if (tmpl_render(r->page, r->data, &r->reuse, &err) != 0)
+            die("render", err.msg);
+    }
+    r->renders++;
+}
+
+/* Median wall and CPU ns per render over rounds of seconds/rounds each. */
+static void measure(struct run *r, double seconds, int rounds, double *wall, double *cpu)
+{
+    double w[64], c[64];
+
+    for (int i = 0; i < rounds; i++) {
+        double w0 = clock_ns(CLOCK_MONOTONIC), c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), t;
+        size_t n = 0;
+        do {
+            render_once(r);
+            n++;
+            t = clock_ns(CLOCK_MONOTONIC) - w0;
+        } while (t < seconds / rounds * 1e9);
+        w[i] = t / (double)n;
+        c[i] = (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0) / (double)n;
+    }
+    qsort(w, (size_t)rounds, sizeof(double), cmp_double);
+    qsort(c, (size_t)rounds, sizeof(double), cmp_double);
+    *wall = w[rounds / 2];
+    *cpu = c[rounds / 2];
 }
 
 int main(int argc, char **argv)
 {
     const char *dir, *data_path, *out_path;
-    double seconds, per_round[64], t0, t, ns;
+    double seconds, t0, wall, cpu, reuse_wall, reuse_cpu;
     struct arena data_ar, ar;
-    struct json_object *data;
+    struct run run = {0};
     struct tmpl_set *set;
-    const struct tmpl *page;
     struct tmpl_error err;
     struct mallinfo2 heap0, heap1;
-    char msg[256], *text;
-    size_t len, bytes = 0, arena_allocs = 0, renders = 0;
-    unsigned long long mallocs0, reuse_mallocs;
+    char msg[256];
+    unsigned long long mallocs0, mallocs, reuse_mallocs;
     long rss0, rss1;
+    size_t bytes, renders;
     int rounds;
-    struct sb reuse;
+    struct sb in;
     FILE *f;
 
     if (argc != 6) {
@@ -161,94 +195,73 @@ int main(int argc, char **argv)
     set = tmpl_set_new();
     if (tmpl_set_load_dir(set, dir, &err) != 0 || tmpl_set_check(set, &err) != 0)
         die(dir, err.msg);
-    page = tmpl_set_get(set, "dashboard");
-    if (!page)
+    run.page = tmpl_set_get(set, "dashboard");
+    if (!run.page)
         die(dir, "no dashboard.mustache");
 
     arena_init(&data_ar, 0);
     f = fopen(data_path, "rb");
     if (!f)
         die(data_path, strerror(errno));
-    {
-        struct sb in;
-        char buf[8192];
-        size_t n;
-        sb_init(&in, &data_ar);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-            sb_add(&in, buf, n);
-        fclose(f);
-        text = in.buf;
-        len = in.len;
-    }
-    if (!text || json_parse(&data_ar, text, len, &data, msg, sizeof(msg)) != 0)
-        die(data_path, text ? msg : "empty");
+    sb_init(&in, &data_ar);
+    for (size_t n; (n = fread(msg, 1, sizeof(msg), f)) > 0;)
+        sb_add(&in, msg, n);
+    fclose(f);
+    if (!in.buf || json_parse(&data_ar, in.buf, in.len, &run.data, msg, sizeof(msg)) != 0)
+        die(data_path, in.buf ? msg : "empty");
 
-    /* The default chunk of a worker's arena. */
+    /* The page once, for bench/render to compare with mustache.js's. */
+    sb_init(&run.reuse, NULL);
+    render_once(&run);
+    f = fopen(out_path, "wb");
+    if (!f || fwrite(run.reuse.buf, 1, run.reuse.len, f) != run.reuse.len || fclose(f) != 0)
+        die(out_path, strerror(errno));
+    bytes = run.reuse.len;
+
+    /* As a worker renders: into its request arena, default chunk size, reset after. */
     arena_init(&ar, 0);
-    {
-        struct sb sb;
-        sb_init(&sb, &ar);
-        if (tmpl_render(page, data, &sb, &err) != 0)
-            die("render", err.msg);
-        f = fopen(out_path, "wb");
-        if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || fclose(f) != 0)
-            die(out_path, strerror(errno));
-        bytes = sb.len;
-        arena_reset(&ar);
-    }
-
-    /* Warm: caches, branch predictors, the arena's first chunk. */
-    for (t0 = now_ns(); now_ns() - t0 < 0.5e9;)
-        render_once(page, data, &ar, &arena_allocs);
-
-    arena_allocs = 0;
+    run.ar = &ar;
+    for (t0 = clock_ns(CLOCK_MONOTONIC); clock_ns(CLOCK_MONOTONIC) - t0 < 0.5e9;)
+        render_once(&run);
+    run.renders = 0;
+    run.arena_allocs = 0;
     heap0 = mallinfo2();
     rss0 = rss_kib();
     mallocs0 = nmalloc;
-    for (int r = 0; r < rounds; r++) {
-        size_t n = 0;
-        t0 = now_ns();
-        do {
-            render_once(page, data, &ar, &arena_allocs);
-            n++;
-            t = now_ns() - t0;
-        } while (t < seconds / rounds * 1e9);
-        per_round[r] = t / (double)n;
-        renders += n;
-    }
+    measure(&run, seconds, rounds, &wall, &cpu);
+    mallocs = nmalloc - mallocs0;
     heap1 = mallinfo2();
     rss1 = rss_kib();
-    qsort(per_round, (size_t)rounds, sizeof(per_round[0]), cmp_double);
-    ns = per_round[rounds / 2];
+    renders = run.renders;
 
-    /* The renderer alone: a malloc'd builder kept from one render to the next. */
-    sb_init(&reuse, NULL);
-    if (tmpl_render(page, data, &reuse, &err) != 0)
-        die("render", err.msg);
-    reuse_mallocs = nmalloc;
-    for (int i = 0; i < 1000; i++) {
-        sb_clear(&reuse);
-        if (tmpl_render(page, data, &reuse, &err) != 0)
-            die("render", err.msg);
-    }
-    reuse_mallocs = nmalloc - reuse_mallocs;
-    sb_release(&reuse);
+    /* The renderer alone: one malloc'd builder kept from render to render. */
+    run.ar = NULL;
+    mallocs0 = nmalloc;
+    run.renders = 0;
+    measure(&run, seconds, rounds, &reuse_wall, &reuse_cpu);
+    reuse_mallocs = nmalloc - mallocs0;
 
     printf("renderer=trellis tmpl\n");
     printf("bytes=%zu\n", bytes);
     printf("renders=%zu\n", renders);
-    printf("ns_per_render=%.0f\n", ns);
-    printf("mb_per_s=%.1f\n", (double)bytes / ns * 1e3);
-    printf("arena_allocs_per_render=%.2f\n", (double)arena_allocs / (double)renders);
+    printf("ns_per_render=%.0f\n", wall);
+    printf("cpu_ns_per_render=%.0f\n", cpu);
+    printf("mb_per_s=%.1f\n", (double)bytes / wall * 1e3);
+    printf("arena_allocs_per_render=%.2f\n", (double)run.arena_allocs / (double)renders);
+    printf("ns_per_render_reused_buffer=%.0f\n", reuse_wall);
+    printf("cpu_ns_per_render_reused_buffer=%.0f\n", reuse_cpu);
+    printf("mb_per_s_reused_buffer=%.1f\n", (double)bytes / reuse_wall * 1e3);
     if (COUNTING) {
-        printf("mallocs_per_render=%.2f\n", (double)(nmalloc - mallocs0) / (double)renders);
-        printf("mallocs_per_render_reused_buffer=%.3f\n", (double)reuse_mallocs / 1000.0);
+        printf("mallocs_per_render=%.2f\n", (double)mallocs / (double)renders);
+        printf("mallocs_per_render_reused_buffer=%.3f\n",
+               (double)reuse_mallocs / (double)run.renders);
     }
     printf("heap_in_use_before=%zu\n", heap0.uordblks);
     printf("heap_in_use_after=%zu\n", heap1.uordblks);
     printf("rss_kib_before=%ld\n", rss0);
     printf("rss_kib_after=%ld\n", rss1);
 
+    sb_release(&run.reuse);
     arena_release(&ar);
     arena_release(&data_ar);
     tmpl_set_free(set);

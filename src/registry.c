@@ -3,13 +3,15 @@
 #include "db/queries.h"
 #include "http/idem.h"
 #include "identity/identity.h"
+#include "org/org.h"
+#include "tenant/tenant.h"
 
 const struct db_query *const db_registry[] = {
     &Q_SELECT_ONE,    &Q_MIGRATIONS_LIST, &Q_MIGRATION_INSERT, &Q_MIGRATION_DELETE,
     &Q_MIGRATE_LOCK,  &Q_MIGRATE_UNLOCK,  &Q_AUDIT_HEAD,       &Q_AUDIT_SET_HEAD,
     &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
-    IDENTITY_QUERIES,
-    IDEM_QUERIES,
+    IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
+    &Q_AUDIT_LIST,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

@@ -51,4 +51,20 @@ struct db_query;
 extern const struct db_query Q_AUDIT_HEAD, Q_AUDIT_SET_HEAD, Q_AUDIT_INSERT, Q_AUDIT_WALK,
     Q_AUDIT_TENANTS, Q_OUTBOX_INSERT;
 
+/* The columns of Q_AUDIT_LIST, in order: what GET /v1/audit-logs shows of a row. */
+extern const struct db_query Q_AUDIT_LIST;
+enum {
+    AUDIT_COL_SEQ,
+    AUDIT_COL_AT, /* RFC 3339 UTC with milliseconds */
+    AUDIT_COL_ACTOR_ID,
+    AUDIT_COL_ORG_ID,
+    AUDIT_COL_ACTION,
+    AUDIT_COL_ENTITY,
+    AUDIT_COL_ENTITY_ID,
+    AUDIT_COL_BEFORE,
+    AUDIT_COL_AFTER,
+    AUDIT_COL_REQUEST_ID,
+    AUDIT_COL_IP,
+};
+
 #endif

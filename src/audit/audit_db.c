@@ -43,6 +43,22 @@ const struct db_query Q_AUDIT_WALK = {
     DBQ_TENANT,
 };
 
+/*
+ * GET /v1/audit-logs: newest first, keyset on seq (0: from the newest). A NULL parameter
+ * switches its filter off; the org filter keeps an org-scoped caller to its own rows.
+ */
+const struct db_query Q_AUDIT_LIST = {
+    "audit.list",
+    "SELECT seq, CONCAT(LEFT(DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), actor_id, "
+    "org_id, action, entity, entity_id, before_json, after_json, request_id, ip "
+    "FROM audit_log WHERE tenant_id = ? AND (? = 0 OR seq < ?) AND (? IS NULL OR org_id = ?) "
+    "AND (? IS NULL OR entity = ?) AND (? IS NULL OR entity_id = ?) "
+    "AND (? IS NULL OR actor_id = ?) AND (? IS NULL OR at >= ?) ORDER BY seq DESC LIMIT ?",
+    "LLLNNssNNNNssi",
+    "LsLLssLssss",
+    DBQ_TENANT,
+};
+
 const struct db_query Q_AUDIT_TENANTS = {
     "audit.tenants",
     "SELECT id, slug, audit_seq, COALESCE(audit_head, '') FROM tenants ORDER BY id",

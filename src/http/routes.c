@@ -5,9 +5,13 @@
 #include <config.h>
 #endif
 
+#include "audit/audit_http.h"
+#include "core/flags.h"
 #include "http/rbac.h"
 #include "identity/identity_http.h"
+#include "org/org_http.h"
 #include "sys/sys_http.h"
+#include "tenant/tenant_http.h"
 
 #define PUB R_PUBLIC | R_JSON | R_DB
 #define API R_AUTH | R_JSON | R_DB
@@ -40,6 +44,18 @@ const struct route routes[] = {
      PERM(RES_MEMBERSHIPS, ACT_CREATE)},
     {HTTP_DELETE, "/v1/users/{id}/memberships/{org_id}", identity_http_membership_delete, API,
      "identity", PERM(RES_MEMBERSHIPS, ACT_DELETE)},
+    {HTTP_GET, "/v1/settings", tenant_http_settings_get, API, "tenant",
+     PERM(RES_SETTINGS, ACT_READ)},
+    {HTTP_PUT, "/v1/settings", tenant_http_settings_put, API, "tenant",
+     PERM(RES_SETTINGS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/orgs", org_http_list, API | R_FLAG(FLAG_ORG), "org", PERM(RES_ORGS, ACT_READ)},
+    {HTTP_POST, "/v1/orgs", org_http_create, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_ORGS, ACT_CREATE)},
+    {HTTP_GET, "/v1/orgs/{id}", org_http_get, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_ORGS, ACT_READ)},
+    {HTTP_PATCH, "/v1/orgs/{id}", org_http_patch, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_ORGS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},

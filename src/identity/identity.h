@@ -19,7 +19,7 @@ const char *identity_check_country(const char *code);
 int identity_split_token(const char *token, int64_t *tenant_id, const char **secret);
 
 /* How long invitation and password-reset tokens stay good, in seconds. */
-#define IDENTITY_INVITE_TTL (7 * 24 * 3600)
+#define IDENTITY_INVITE_TTL (7L * 24 * 3600)
 #define IDENTITY_RESET_TTL  3600
 
 /* Membership roles (no tenant-wide ones); 1 when role is one. */

@@ -105,7 +105,7 @@ static int issue_session(struct req *r, struct session *s, struct json_object **
 /* Picks the session's organization: the asked one, or the only membership. */
 static int pick_org(struct req *r, struct session *s, int64_t want, int has_want)
 {
-    struct db_res m;
+    struct db_res m = {0};
     int rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, s->tenant_id, &m, (long long)s->user_id);
 
     if (rc)
@@ -134,7 +134,7 @@ int identity_http_login(struct req *r)
         {"password", JF_STRING, JF_REQUIRED, &password, NULL, 200},
         {"org_id", JF_INT, JF_NULLABLE, &org_id, &has_org, 0},
     };
-    struct db_res t, u;
+    struct db_res t = {0}, u = {0};
     struct session s = {0};
     struct json_object *out;
 
@@ -213,7 +213,7 @@ int identity_http_refresh(struct req *r)
     const char *token = NULL, *secret;
     struct jfield f[] = {{"refresh_token", JF_STRING, JF_REQUIRED, &token, NULL, 100}};
     char hash[SECRET_SHA256_HEX + 1];
-    struct db_res t, p;
+    struct db_res t = {0}, p = {0};
     struct session s = {0};
     struct json_object *out;
     int rc;
@@ -239,7 +239,7 @@ int identity_http_refresh(struct req *r)
     r->ctx.tenant_id = s.tenant_id;
     r->ctx.user_id = s.user_id;
     if (!db_at(&t, 0, 4)->i) {
-        struct db_res used;
+        struct db_res used = {0};
         rc = db_exec(r->db, r->ar, &Q_REFRESH_USE, s.tenant_id, &used,
                      (long long)db_at(&t, 0, 0)->i);
         if (rc)
@@ -287,7 +287,7 @@ int identity_http_logout(struct req *r)
     const char *token = NULL, *secret;
     struct jfield f[] = {{"refresh_token", JF_STRING, 0, &token, NULL, 100}};
     char hash[SECRET_SHA256_HEX + 1];
-    struct db_res t;
+    struct db_res t = {0};
     int64_t tid;
     int rc;
 
@@ -317,7 +317,7 @@ int identity_http_logout(struct req *r)
 
 int identity_http_me(struct req *r)
 {
-    struct db_res m;
+    struct db_res m = {0};
     struct json_object *o, *u, *t, *list;
     int rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, r->ctx.tenant_id, &m,
                      (long long)r->ctx.user_id);
@@ -371,7 +371,7 @@ int identity_http_tenant_create(struct req *r)
         {"password", JF_STRING, JF_REQUIRED, &password, NULL, 200},
     };
     char hash[SECRET_HASH_MAX];
-    struct db_res ins, uins;
+    struct db_res ins = {0}, uins = {0};
     int64_t tid, uid;
     const char *after;
     int rc;
@@ -448,7 +448,7 @@ int identity_http_authenticate(struct req *r)
 {
     const char *h = req_header(r, "Authorization"), *why;
     struct auth_claims c;
-    struct db_res p;
+    struct db_res p = {0};
     int rc;
 
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
@@ -585,7 +585,7 @@ int identity_http_user_create(struct req *r)
     };
     char hash[SECRET_HASH_MAX];
     struct json_object *body, *out, *payload;
-    struct db_res ins, u, m;
+    struct db_res ins = {0}, u = {0}, m = {0};
     int64_t uid;
     int rc;
 
@@ -675,7 +675,7 @@ int identity_http_user_list(struct req *r)
                *org = req_query(r, "org_id");
     int64_t after, org_id = 0, *ids;
     int limit, rc;
-    struct db_res u;
+    struct db_res u = {0};
     struct json_object *data;
 
     rc = list_params(r, &limit, &after);
@@ -685,8 +685,8 @@ int identity_http_user_list(struct req *r)
         field_errors_add(r->ar, &r->field_errors, "org_id", "must be a positive id");
         return problem(r, PROB_VALIDATION, "'org_id' is not an id");
     }
-    if (status && strcmp(status, "active") && strcmp(status, "inactive") &&
-        strcmp(status, "pending_invitation") && strcmp(status, "locked")) {
+    if (status && strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0 &&
+        strcmp(status, "pending_invitation") != 0 && strcmp(status, "locked") != 0) {
         field_errors_add(r->ar, &r->field_errors, "status",
                          "must be active, inactive, pending_invitation or locked");
         return problem(r, PROB_VALIDATION, "'status' is not a status");
@@ -716,7 +716,7 @@ int identity_http_user_list(struct req *r)
 
 int identity_http_user_get(struct req *r)
 {
-    struct db_res u, m;
+    struct db_res u = {0}, m = {0};
     int64_t id;
     int rc = load_user(r, &id, &u, &m);
 
@@ -730,7 +730,7 @@ int identity_http_user_get(struct req *r)
 static int finish_user_change(struct req *r, int64_t id, const char *action,
                               struct json_object *before, int status)
 {
-    struct db_res u, m;
+    struct db_res u = {0}, m = {0};
     struct json_object *after;
     int rc = db_exec(r->db, r->ar, &Q_USER_DETAIL, r->ctx.tenant_id, &u, (long long)id);
 
@@ -762,7 +762,7 @@ int identity_http_user_patch(struct req *r)
         {"status", JF_STRING, 0, &status, NULL, 32},
     };
     struct json_object *body, *before;
-    struct db_res u, m, up;
+    struct db_res u = {0}, m = {0}, up = {0};
     int64_t id;
     int rc;
 
@@ -819,7 +819,7 @@ int identity_http_user_patch(struct req *r)
 
 int identity_http_user_unlock(struct req *r)
 {
-    struct db_res u, m;
+    struct db_res u = {0}, m = {0};
     struct json_object *before;
     int64_t id;
     int rc = db_begin(r->db);
@@ -850,7 +850,7 @@ int identity_http_membership_create(struct req *r)
         {"branch_id", JF_INT, JF_NULLABLE, &branch_id, NULL, 0},
     };
     struct json_object *body, *before;
-    struct db_res u, m;
+    struct db_res u = {0}, m = {0};
     int rc;
 
     rc = req_json_body(r, &body);
@@ -897,7 +897,7 @@ int identity_http_membership_create(struct req *r)
 
 int identity_http_membership_delete(struct req *r)
 {
-    struct db_res u, m, del;
+    struct db_res u = {0}, m = {0}, del = {0};
     struct json_object *before;
     int64_t id, org_id;
     int rc;
@@ -960,7 +960,7 @@ int identity_http_switch_org(struct req *r)
         return problem(r, PROB_FORBIDDEN, "you are not a member of that organization");
     }
     if (!s.org_id) { /* null: back to the tenant-wide role */
-        struct db_res p;
+        struct db_res p = {0};
         if (!rc)
             rc = db_exec(r->db, r->ar, &Q_PRINCIPAL, s.tenant_id, &p, 0LL, (long long)s.user_id);
         if (!rc)
@@ -986,7 +986,7 @@ static int spend_token(struct req *r, const char *token, const char *kind, int64
 {
     const char *secret;
     char hash[SECRET_SHA256_HEX + 1];
-    struct db_res t, used;
+    struct db_res t = {0}, used = {0};
     int rc;
 
     if (identity_split_token(token, tid, &secret) != 0)
@@ -1010,7 +1010,7 @@ static int spend_token(struct req *r, const char *token, const char *kind, int64
 /* Sets the password of a token's user: invitation (then logs in) or reset. */
 static int set_password_by_token(struct req *r, const char *kind)
 {
-    const char *token = NULL, *password = NULL, *why, *email;
+    const char *token = NULL, *password = NULL, *why, *email = NULL;
     struct jfield f[] = {
         {"token", JF_STRING, JF_REQUIRED, &token, NULL, 100},
         {"password", JF_STRING, JF_REQUIRED, &password, NULL, 200},
@@ -1018,7 +1018,7 @@ static int set_password_by_token(struct req *r, const char *kind)
     char hash[SECRET_HASH_MAX];
     struct json_object *out = NULL;
     struct session s = {0};
-    int64_t tid, uid;
+    int64_t tid = 0, uid = 0;
     int rc;
 
     rc = read_body(r, f, 2, 0);
@@ -1050,7 +1050,7 @@ static int set_password_by_token(struct req *r, const char *kind)
                                                          : "user.password_reset",
                          "user", uid, NULL, NULL);
     if (!rc && strcmp(kind, "invitation") == 0) {
-        struct db_res p;
+        struct db_res p = {0};
         s.tenant_id = tid;
         s.user_id = uid;
         s.email = email;
@@ -1093,7 +1093,7 @@ int identity_http_reset_request(struct req *r)
         {"email", JF_STRING, JF_REQUIRED, &email, NULL, 254},
     };
     static const char accepted[] = "{\"status\":\"accepted\"}";
-    struct db_res t, u;
+    struct db_res t = {0}, u = {0};
     struct json_object *payload;
     int64_t tid, uid;
     int rc;

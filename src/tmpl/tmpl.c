@@ -13,18 +13,22 @@
 #include <sys/stat.h>
 
 #include <json-c/json.h>
+#include <json-c/linkhash.h>
 
 #include "core/sb.h"
 
-#define TMPL_MAX_FILE (4u << 20) /* bytes in one template file */
-#define TMPL_MAX_DIRS 16         /* directory levels tmpl_set_load_dir() descends */
-#define NAME_SHOWN    64         /* bytes of a name quoted in a message */
+#define TMPL_MAX_FILE (4u << 20)  /* bytes in one template file */
+#define TMPL_MAX_SRC  (64u << 20) /* bytes of a template compiled from a string */
+#define TMPL_MAX_NAME 1024        /* bytes of a name in a tag */
+#define TMPL_MAX_DIRS 16          /* directory levels tmpl_set_load_dir() descends */
+#define NAME_SHOWN    64          /* bytes of a name quoted in a message */
 
 enum node_type { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
 
 enum {
     TN_RAW = 1 << 0,      /* N_VAR: {{{x}}} or {{&x}} */
     TN_INDENTED = 1 << 1, /* N_PARTIAL, N_PARENT, N_BLOCK: standalone, lines inside get ind */
+    TN_LINES = 1 << 2,    /* N_TEXT: more than one newline */
 };
 
 /*
@@ -38,6 +42,7 @@ struct tnode {
     unsigned short nseg; /* N_VAR, N_SECTION, N_INVERTED: name segments; 0 is "." */
     unsigned nkids;
     unsigned line, col;
+    unsigned nl;     /* N_TEXT: the offset after its first newline, 0 when none */
     const char *s;   /* text; or the name, with its segments NUL-separated */
     size_t n;        /* text length; or the name's length as written */
     const char *ind; /* TN_INDENTED: whitespace put before each line inside */
@@ -323,6 +328,8 @@ static int tok_tag(struct cc *cc, size_t at)
     }
     if (!n)
         return cc_error(cc, line, col, "expected a name");
+    if (n > TMPL_MAX_NAME)
+        return cc_error(cc, line, col, "name longer than %d bytes", TMPL_MAX_NAME);
     for (size_t i = 0; i < n; i++)
         if (is_space(s[i]))
             return cc_error(cc, line, col, "expected '%.*s' after '%.*s'", (int)cc->nctag, cc->ctag,
@@ -350,7 +357,7 @@ static struct tnode *node_new(struct cc *cc, int type, const struct tok *k)
 {
     struct tnode *n;
 
-    if (cc->nnodes == cc->cnodes) {
+    if (!cc->nodes || cc->nnodes == cc->cnodes) {
         cc->cnodes = cc->cnodes ? cc->cnodes * 2 : 32;
         cc->nodes = xrealloc(cc->nodes, cc->cnodes * sizeof(*cc->nodes));
     }
@@ -576,7 +583,7 @@ static void line_start(struct cc *cc, size_t a, size_t b)
     if (!ft || ft->type != K_CLOSE) {
         /* The first line's indentation is the block's own: removed here, added where it lands. */
         top->nind = first->type == K_TEXT ? lead_ws(first->s, first->n) : 0;
-        top->ind = first->s;
+        top->ind = top->nind ? first->s : NULL;
         top->outdent = 1;
         strip_prefix(first, top->ind, top->nind);
     }
@@ -681,12 +688,34 @@ static int compile(struct cc *cc)
     return 0;
 }
 
+/* Where each text's lines break, found once rather than on each render. */
+static void prepare(struct tmpl *t)
+{
+    for (size_t i = 0; i < t->nnodes; i++) {
+        struct tnode *n = &t->nodes[i];
+        const char *nl;
+
+        if (n->type != N_TEXT || (nl = memchr(n->s, '\n', n->n)) == NULL)
+            continue;
+        n->nl = (unsigned)(nl - n->s) + 1;
+        if (memchr(nl + 1, '\n', n->n - n->nl))
+            n->flags |= TN_LINES;
+    }
+}
+
 struct tmpl *tmpl_compile(const char *name, const char *file, const char *src, size_t len,
                           struct tmpl_error *err)
 {
-    struct tmpl *t = xrealloc(NULL, sizeof(*t));
+    struct tmpl *t;
     struct cc cc;
 
+    if (len > TMPL_MAX_SRC) {
+        if (err)
+            snprintf(err->msg, sizeof(err->msg), "%s: larger than %u MiB", file ? file : name,
+                     TMPL_MAX_SRC >> 20);
+        return NULL;
+    }
+    t = xrealloc(NULL, sizeof(*t));
     memset(t, 0, sizeof(*t));
     t->name = xstrdup(name);
     t->file = xstrdup(file ? file : name);
@@ -716,6 +745,7 @@ struct tmpl *tmpl_compile(const char *name, const char *file, const char *src, s
     free(cc.toks);
     t->nodes = cc.nnodes ? xrealloc(cc.nodes, cc.nnodes * sizeof(*cc.nodes)) : cc.nodes;
     t->nnodes = cc.nnodes;
+    prepare(t);
     return t;
 }
 
@@ -738,18 +768,28 @@ const char *tmpl_name(const struct tmpl *t)
 
 /* ---- rendering ------------------------------------------------------------------------- */
 
-/* Indentation in force, innermost first; NULL is none. Lives on the C stack. */
-struct indent {
-    const char *s;
-    size_t n;
-    const struct indent *up;
-};
+#define TMPL_MAX_INDENT 2048 /* bytes of indentation in force at once */
+#define TMPL_HINTS      64   /* lookup() remembers where this many names were found */
+#define TMPL_TEXTS      64   /* render_text() remembers where this many texts were written */
 
-/* The blocks a parent tag passes, innermost call first. */
+/* The blocks a parent tag passes, innermost call first. Lives on the C stack. */
 struct frame {
     const struct tmpl *t;
     const struct tnode *parent;
     const struct frame *up;
+};
+
+struct hint {
+    const struct tnode *n;
+    unsigned pos;
+};
+
+/* A text written with indentation: the same text, indentation and line state write the same. */
+struct written {
+    const struct tnode *n;
+    size_t off, len;      /* in the output */
+    size_t from, to, gen; /* the indentation then */
+    int bol_in, bol_out;
 };
 
 struct rstate {
@@ -758,7 +798,20 @@ struct rstate {
     int bol; /* the output is at the start of a template line */
     unsigned depth, nest;
     size_t nctx;
+    /* The indentation in force is ind[ind_from, ind_to): a standalone partial or block
+       appends its own, an inline one starts empty at ind_to; both put them back after. */
+    size_t ind_from, ind_to;
+    size_t ind_gen; /* counts changes to ind: equal bounds and gen mean equal bytes */
+    size_t ind_set; /* ind[0, ind_set) has been written */
     struct json_object *ctx[TMPL_MAX_DEPTH + 1];
+    char ind[TMPL_MAX_INDENT];
+    struct hint hints[TMPL_HINTS];
+    struct written texts[TMPL_TEXTS];
+};
+
+/* Bytes that sb_add_html() rewrites; test_tmpl.c checks the two agree. */
+static const unsigned char html_special[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
 };
 
 static int render_error(struct rstate *st, const struct tmpl *t, const struct tnode *n, int rc,
@@ -775,31 +828,115 @@ static int render_error(struct rstate *st, const struct tmpl *t, const struct tn
     return rc;
 }
 
-static void emit_indent(struct sb *out, const struct indent *ind)
+/*
+ * sb_add() without the call when the bytes fit: a page is appended in
+ * thousands of small pieces. Keeps sb.h's invariants (NUL after len, the
+ * limit, a sticky error); anything else goes to sb_add().
+ */
+static inline void out_add(struct sb *sb, const char *s, size_t n)
 {
-    if (ind->up)
-        emit_indent(out, ind->up);
-    sb_add(out, ind->s, ind->n);
+    if (sb->cap - sb->len > n && !sb->err && (!sb->limit || n <= sb->limit - sb->len)) {
+        char *d = sb->buf + sb->len;
+        /* Most pieces are short: two overlapping fixed-size copies instead of a call. */
+        if (n >= 8 && n <= 16) {
+            memcpy(d, s, 8);
+            memcpy(d + n - 8, s + n - 8, 8);
+        } else if (n >= 4 && n < 8) {
+            memcpy(d, s, 4);
+            memcpy(d + n - 4, s + n - 4, 4);
+        } else {
+            memcpy(d, s, n);
+        }
+        sb->len += n;
+        sb->buf[sb->len] = '\0';
+        return;
+    }
+    sb_add(sb, s, n);
 }
 
-static void render_text(struct rstate *st, const char *s, size_t n, const struct indent *ind)
+static inline void out_indent(struct rstate *st)
 {
-    if (!ind) {
-        sb_add(st->out, s, n);
-        st->bol = s[n - 1] == '\n';
+    if (st->ind_to > st->ind_from)
+        out_add(st->out, st->ind + st->ind_from, st->ind_to - st->ind_from);
+}
+
+static void render_line(struct rstate *st, const char *s, size_t n, int nl)
+{
+    /* An empty line stays empty: no trailing whitespace. */
+    if (st->bol && !(nl && (n == 1 || (n == 2 && s[0] == '\r'))))
+        out_indent(st);
+    out_add(st->out, s, n);
+    st->bol = nl;
+}
+
+static void render_lines(struct rstate *st, const struct tnode *t)
+{
+    const char *s = t->s;
+    size_t n = t->n;
+
+    if (!(t->flags & TN_LINES)) {
+        if (t->nl) {
+            render_line(st, s, t->nl, 1);
+            s += t->nl;
+            n -= t->nl;
+        }
+        if (n)
+            render_line(st, s, n, 0);
         return;
     }
     while (n) {
         const char *nl = memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) + 1 : n;
 
-        if (st->bol)
-            emit_indent(st->out, ind);
-        sb_add(st->out, s, k);
-        st->bol = nl != NULL;
+        render_line(st, s, k, nl != NULL);
         s += k;
         n -= k;
     }
+}
+
+/*
+ * A text is a line or more; with indentation each line is two appends. In a
+ * list the same text comes again with the same indentation: it is then copied
+ * in one piece from where the page already has it.
+ */
+static void render_text(struct rstate *st, const struct tnode *t)
+{
+    struct written *w = &st->texts[((uintptr_t)t / sizeof(*t)) % TMPL_TEXTS];
+    struct sb *sb = st->out;
+    size_t off = sb->len;
+    int bol_in;
+
+    if (st->ind_to == st->ind_from) {
+        out_add(sb, t->s, t->n);
+        st->bol = t->s[t->n - 1] == '\n';
+        return;
+    }
+    if (!t->nl) {
+        render_line(st, t->s, t->n, 0);
+        return;
+    }
+    if (w->n == t && w->bol_in == st->bol && w->from == st->ind_from && w->to == st->ind_to &&
+        w->gen == st->ind_gen && sb->cap - sb->len > w->len && !sb->err &&
+        (!sb->limit || w->len <= sb->limit - sb->len)) {
+        /* Room is there, so the buffer does not move under the copy. */
+        memcpy(sb->buf + sb->len, sb->buf + w->off, w->len);
+        sb->len += w->len;
+        sb->buf[sb->len] = '\0';
+        st->bol = w->bol_out;
+        return;
+    }
+    bol_in = st->bol;
+    render_lines(st, t);
+    if (sb->err)
+        return;
+    w->n = t;
+    w->bol_in = bol_in;
+    w->off = off;
+    w->len = sb->len - off;
+    w->from = st->ind_from;
+    w->to = st->ind_to;
+    w->gen = st->ind_gen;
+    w->bol_out = st->bol;
 }
 
 static size_t fmt_int(struct json_object *v, char *buf, size_t size)
@@ -821,6 +958,7 @@ static size_t fmt_int(struct json_object *v, char *buf, size_t size)
         buf[n++] = '-';
     while (k)
         buf[n++] = tmp[--k];
+    buf[n] = '\0';
     return n;
 }
 
@@ -852,12 +990,11 @@ static const char *fmt_double(struct json_object *v, char *buf, size_t size, siz
     return buf;
 }
 
-static void render_value(struct rstate *st, struct json_object *v, int raw,
-                         const struct indent *ind)
+static void render_value(struct rstate *st, struct json_object *v, int raw)
 {
     char buf[40];
     const char *s;
-    size_t n;
+    size_t n, i;
 
     switch (json_object_get_type(v)) {
     case json_type_null:
@@ -869,10 +1006,12 @@ static void render_value(struct rstate *st, struct json_object *v, int raw,
     case json_type_boolean:
         s = json_object_get_boolean(v) ? "true" : "false";
         n = strlen(s);
+        raw = 1; /* nothing to escape in a boolean or an integer */
         break;
     case json_type_int:
         n = fmt_int(v, buf, sizeof(buf));
         s = buf;
+        raw = 1;
         break;
     case json_type_double:
         s = fmt_double(v, buf, sizeof(buf), &n);
@@ -884,34 +1023,104 @@ static void render_value(struct rstate *st, struct json_object *v, int raw,
     }
     if (!n)
         return;
-    if (st->bol && ind)
-        emit_indent(st->out, ind);
+    if (st->bol)
+        out_indent(st);
     st->bol = 0;
-    if (raw)
-        sb_add(st->out, s, n);
-    else
-        sb_add_html(st->out, s, n);
+    if (raw) {
+        out_add(st->out, s, n);
+        return;
+    }
+    /* Most values need no escaping: copy up to the first byte that does, escape the rest. */
+    for (i = 0; i < n && !html_special[(unsigned char)s[i]]; i++)
+        ;
+    out_add(st->out, s, i);
+    if (i < n)
+        sb_add_html(st->out, s + i, n - i);
 }
 
-/* The first segment down the context stack, the others inside what it found. */
-static int lookup(const struct rstate *st, const struct tnode *n, struct json_object **out)
+#define SCAN_MAX 24 /* keys of an object compared in order before its hash table is used */
+
+static inline int key_eq(const char *a, const char *b)
 {
+    while (*a == *b) {
+        if (!*a)
+            return 1;
+        a++;
+        b++;
+    }
+    return 0;
+}
+
+/*
+ * o[key]: its position among o's keys, -1 when missing, SCAN_MAX when found
+ * in a big object's table. The objects a page shows are small, and comparing
+ * their keys in order is faster than json-c's hashing and probing.
+ */
+static int find_key(struct lh_table *tab, const char *key, struct json_object **out)
+{
+    struct lh_entry *e;
+    int i = 0;
+
+    for (e = lh_table_head(tab); e && i < SCAN_MAX; e = lh_entry_next(e), i++) {
+        if (key_eq(lh_entry_k(e), key)) {
+            *out = lh_entry_v(e);
+            return i;
+        }
+    }
+    if (!e)
+        return -1;
+    e = lh_table_lookup_entry(tab, key);
+    if (!e)
+        return -1;
+    *out = lh_entry_v(e);
+    return SCAN_MAX;
+}
+
+/*
+ * The first segment down the context stack, the others inside what it found.
+ * Rows of a list have their keys in the same order, so where a name was found
+ * in the top context last time is tried first: one key compared, not several.
+ */
+static int lookup(struct rstate *st, const struct tnode *n, struct json_object **out)
+{
+    struct hint *h = &st->hints[((uintptr_t)n / sizeof(*n)) % TMPL_HINTS];
     const char *seg = n->s;
     struct json_object *v = NULL;
-    size_t i;
+    struct lh_table *tab;
+    struct lh_entry *e;
+    size_t i = st->nctx;
+    int pos;
 
     if (!n->nseg) {
         *out = st->ctx[st->nctx - 1];
         return 1;
     }
-    for (i = st->nctx; i > 0; i--)
-        if (json_object_object_get_ex(st->ctx[i - 1], seg, &v))
+    tab = json_object_get_object(st->ctx[i - 1]);
+    if (tab && h->n == n) {
+        for (e = lh_table_head(tab), pos = h->pos; e && pos; pos--)
+            e = lh_entry_next(e);
+        if (e && key_eq(lh_entry_k(e), seg)) {
+            v = lh_entry_v(e);
+            goto rest;
+        }
+    }
+    for (; i > 0; i--) {
+        tab = json_object_get_object(st->ctx[i - 1]);
+        if (tab && (pos = find_key(tab, seg, &v)) >= 0) {
+            if (i == st->nctx && pos < SCAN_MAX) {
+                h->n = n;
+                h->pos = (unsigned)pos;
+            }
             break;
+        }
+    }
     if (!i)
         return 0;
+rest:
     for (unsigned k = 1; k < n->nseg; k++) {
         seg += strlen(seg) + 1;
-        if (!json_object_object_get_ex(v, seg, &v))
+        tab = json_object_get_object(v);
+        if (!tab || find_key(tab, seg, &v) < 0)
             return 0;
     }
     *out = v;
@@ -944,7 +1153,7 @@ static void name_shown(const struct tnode *n, char *buf, size_t size)
 }
 
 static int render_range(struct rstate *st, const struct tmpl *t, const struct tnode *n,
-                        const struct tnode *end, const struct indent *ind, const struct frame *fr);
+                        const struct tnode *end, const struct frame *fr);
 
 static int enter(struct rstate *st, const struct tmpl *t, const struct tnode *n)
 {
@@ -959,8 +1168,31 @@ static int enter(struct rstate *st, const struct tmpl *t, const struct tnode *n)
                         name, TMPL_MAX_DEPTH);
 }
 
+/* Standalone, the lines inside take the tag's indentation too; inline (reset), none. */
+static int indent_push(struct rstate *st, const struct tmpl *t, const struct tnode *n, int reset)
+{
+    if (reset) {
+        st->ind_from = st->ind_to;
+        return 0;
+    }
+    if (!n->nind)
+        return 0;
+    if (n->nind > sizeof(st->ind) - st->ind_to)
+        return render_error(st, t, n, TMPL_EDEPTH, "indentation deeper than %d bytes",
+                            TMPL_MAX_INDENT);
+    /* The same partial in a loop puts back the same bytes: they change only when they differ. */
+    if (st->ind_to + n->nind > st->ind_set || memcmp(st->ind + st->ind_to, n->ind, n->nind) != 0) {
+        memcpy(st->ind + st->ind_to, n->ind, n->nind);
+        st->ind_gen++;
+    }
+    st->ind_to += n->nind;
+    if (st->ind_to > st->ind_set)
+        st->ind_set = st->ind_to;
+    return 0;
+}
+
 static int render_section(struct rstate *st, const struct tmpl *t, const struct tnode *n,
-                          const struct indent *ind, const struct frame *fr)
+                          const struct frame *fr)
 {
     const struct tnode *kids = n + 1, *end = n + 1 + n->nkids;
     struct json_object *v = NULL;
@@ -971,17 +1203,17 @@ static int render_section(struct rstate *st, const struct tmpl *t, const struct 
     if ((rc = enter(st, t, n)) != 0)
         return rc;
     if (n->type == N_INVERTED) {
-        rc = render_range(st, t, kids, end, ind, fr);
+        rc = render_range(st, t, kids, end, fr);
     } else if (json_object_is_type(v, json_type_array)) {
         size_t len = json_object_array_length(v);
-        for (size_t i = 0; i < len && !rc && !sb_error(st->out); i++) {
+        for (size_t i = 0; i < len && !rc && !st->out->err; i++) {
             st->ctx[st->nctx++] = json_object_array_get_idx(v, i);
-            rc = render_range(st, t, kids, end, ind, fr);
+            rc = render_range(st, t, kids, end, fr);
             st->nctx--;
         }
     } else {
         st->ctx[st->nctx++] = v;
-        rc = render_range(st, t, kids, end, ind, fr);
+        rc = render_range(st, t, kids, end, fr);
         st->nctx--;
     }
     st->depth--;
@@ -990,11 +1222,11 @@ static int render_section(struct rstate *st, const struct tmpl *t, const struct 
 
 /* A partial, or a parent with the blocks it passes; a missing one renders nothing. */
 static int render_call(struct rstate *st, const struct tmpl *t, const struct tnode *n,
-                       const struct indent *ind, const struct frame *fr)
+                       const struct frame *fr)
 {
     const struct tmpl *target = n->target;
-    struct indent in = {n->ind, n->nind, ind};
     struct frame f = {t, n, fr};
+    size_t from = st->ind_from, to = st->ind_to;
     int rc;
 
     if (!target)
@@ -1002,15 +1234,14 @@ static int render_call(struct rstate *st, const struct tmpl *t, const struct tno
     if (st->nest >= TMPL_MAX_NEST)
         return render_error(st, t, n, TMPL_ENEST, "%s '%s' nested deeper than %d",
                             n->type == N_PARENT ? "parent" : "partial", n->s, TMPL_MAX_NEST);
-    /* Standalone, its lines take the tag's indentation; inline, none. */
-    if (!(n->flags & TN_INDENTED))
-        ind = NULL;
-    else if (n->nind)
-        ind = &in;
+    if ((rc = indent_push(st, t, n, !(n->flags & TN_INDENTED))) != 0)
+        return rc;
     st->nest++;
-    rc = render_range(st, target, target->nodes, target->nodes + target->nnodes, ind,
+    rc = render_range(st, target, target->nodes, target->nodes + target->nnodes,
                       n->type == N_PARENT ? &f : fr);
     st->nest--;
+    st->ind_from = from;
+    st->ind_to = to;
     return rc;
 }
 
@@ -1025,11 +1256,11 @@ static const struct tnode *find_arg(const struct tnode *p, const struct tnode *b
 }
 
 static int render_block(struct rstate *st, const struct tmpl *t, const struct tnode *n,
-                        const struct indent *ind, const struct frame *fr)
+                        const struct frame *fr)
 {
     const struct tnode *use = n;
     const struct tmpl *ut = t;
-    struct indent in = {n->ind, n->nind, ind};
+    size_t from = st->ind_from, to = st->ind_to;
     int rc;
 
     /* The outermost template that passes the block wins. */
@@ -1040,22 +1271,21 @@ static int render_block(struct rstate *st, const struct tmpl *t, const struct tn
             ut = f->t;
         }
     }
-    if (n->flags & TN_INDENTED) {
-        if (n->nind)
-            ind = &in;
-    } else if (use != n) {
-        /* Passed in inline: its lines are another template's, not this line's. */
-        ind = NULL;
+    /* Passed in inline, its lines are another template's, not this line's: no indentation. */
+    if (n->flags & TN_INDENTED || use != n)
+        if ((rc = indent_push(st, t, n, !(n->flags & TN_INDENTED))) != 0)
+            return rc;
+    if ((rc = enter(st, t, n)) == 0) {
+        rc = render_range(st, ut, use + 1, use + 1 + use->nkids, fr);
+        st->depth--;
     }
-    if ((rc = enter(st, t, n)) != 0)
-        return rc;
-    rc = render_range(st, ut, use + 1, use + 1 + use->nkids, ind, fr);
-    st->depth--;
+    st->ind_from = from;
+    st->ind_to = to;
     return rc;
 }
 
 static int render_range(struct rstate *st, const struct tmpl *t, const struct tnode *n,
-                        const struct tnode *end, const struct indent *ind, const struct frame *fr)
+                        const struct tnode *end, const struct frame *fr)
 {
     struct json_object *v;
     int rc = 0;
@@ -1063,22 +1293,22 @@ static int render_range(struct rstate *st, const struct tmpl *t, const struct tn
     for (; n < end && !rc; n += 1 + n->nkids) {
         switch (n->type) {
         case N_TEXT:
-            render_text(st, n->s, n->n, ind);
+            render_text(st, n);
             break;
         case N_VAR:
             if (lookup(st, n, &v))
-                render_value(st, v, n->flags & TN_RAW, ind);
+                render_value(st, v, n->flags & TN_RAW);
             break;
         case N_SECTION:
         case N_INVERTED:
-            rc = render_section(st, t, n, ind, fr);
+            rc = render_section(st, t, n, fr);
             break;
         case N_PARTIAL:
         case N_PARENT:
-            rc = render_call(st, t, n, ind, fr);
+            rc = render_call(st, t, n, fr);
             break;
         default:
-            rc = render_block(st, t, n, ind, fr);
+            rc = render_block(st, t, n, fr);
             break;
         }
     }
@@ -1098,8 +1328,14 @@ int tmpl_render(const struct tmpl *t, struct json_object *data, struct sb *out,
     st.nest = 0;
     st.nctx = 1;
     st.ctx[0] = data;
+    st.ind_from = 0;
+    st.ind_to = 0;
+    st.ind_gen = 0;
+    st.ind_set = 0;
+    memset(st.hints, 0, sizeof(st.hints));
+    memset(st.texts, 0, sizeof(st.texts));
     sb_add(out, "", 0);
-    rc = render_range(&st, t, t->nodes, t->nodes + t->nnodes, NULL, NULL);
+    rc = render_range(&st, t, t->nodes, t->nodes + t->nnodes, NULL);
     if (!rc && sb_error(out)) {
         if (err)
             snprintf(err->msg, sizeof(err->msg), "%s: output: %s", t->file,
@@ -1175,7 +1411,7 @@ int tmpl_set_add(struct tmpl_set *set, struct tmpl *t, struct tmpl_error *err)
     }
     if (set->n == set->cap) {
         set->cap = set->cap ? set->cap * 2 : 16;
-        set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
+        set->v = xrealloc(set->v, set->cap * sizeof(struct tmpl *));
     }
     set->v[set->n++] = t;
     relink(set);
@@ -1236,12 +1472,10 @@ static int cmp_str(const void *a, const void *b)
 
 static char *path_join(const char *a, const char *b)
 {
-    size_t na = strlen(a), nb = strlen(b);
-    char *p = xrealloc(NULL, na + nb + 2);
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = xrealloc(NULL, n);
 
-    memcpy(p, a, na);
-    p[na] = '/';
-    memcpy(p + na + 1, b, nb + 1);
+    snprintf(p, n, "%s/%s", a, b);
     return p;
 }
 

@@ -8,20 +8,27 @@
  * Ownership: a compiled template and a template set are malloc'd worker-lifetime
  * memory, never in a request arena: a set owns every template added to it and
  * tmpl_set_free() releases them all; a template compiled alone is released with
- * tmpl_free(). Rendering writes to the tree nothing at all, so forked workers
- * share it copy-on-write, and allocates nothing: output goes to the string
- * builder passed in (arena-backed or not, the caller's choice).
+ * tmpl_free(). Out of memory while compiling aborts, as arena_alloc() does.
  *
- * Return codes are 0 or a negative TMPL_E*; on an error the message in
+ * Rendering writes nothing to the tree, so forked workers share it
+ * copy-on-write, and allocates nothing itself: its state is on the C stack and
+ * the page goes to the string builder passed in (arena-backed or not, the
+ * caller's choice). The one exception: an object or array interpolated as
+ * {{x}} prints as JSON in json-c's buffer of that value, freed with it.
+ *
+ * Return codes are 0 or a negative TMPL_E*; with an error the message in
  * err->msg reads "file:line:col: what was expected", lower case, and the
- * output builder holds a partial page that the caller discards.
+ * builder holds a partial page that the caller discards.
  *
  * Mustache as in the specification's core modules plus inheritance: {{x}}
  * escapes & < > " ' (sb_add_html), {{{x}}} and {{&x}} do not; sections,
  * inverted sections, comments, set delimiters, partials {{>x}}, parents {{<x}}
- * and blocks {{$x}}. Falsy: missing, null, false, "", []. A partial or parent
- * "x" is the set's "partials/x" if there is one, else "x"; one that names no
- * template renders as nothing (tmpl_set_check() finds those).
+ * and blocks {{$x}}. Falsy: missing, null, false, "" and []; 0 and {} are
+ * truthy. Numbers print as json-c parsed them ("1.21", "1e3"), integers plain,
+ * doubles built in code in their shortest exact form. A partial or parent "x"
+ * is the set's "partials/x" if there is one, else "x"; one that names no
+ * template renders as nothing (tmpl_set_check() finds those). Empty lines of
+ * an indented partial stay empty.
  */
 struct json_object;
 struct sb;
@@ -30,11 +37,12 @@ struct tmpl_set;
 
 #define TMPL_MAX_DEPTH 100 /* sections, inverted sections and blocks open at once */
 #define TMPL_MAX_NEST  64  /* partials and parents open at once */
+/* Also: a name is at most 1024 bytes, a file 4 MiB, indentation in force 2048 bytes. */
 
 enum {
     TMPL_OK = 0,
     TMPL_ESYNTAX = -1,   /* the template does not compile */
-    TMPL_EDEPTH = -2,    /* sections nested deeper than TMPL_MAX_DEPTH */
+    TMPL_EDEPTH = -2,    /* sections nested deeper than TMPL_MAX_DEPTH, or indentation too deep */
     TMPL_ENEST = -3,     /* partials or parents nested deeper than TMPL_MAX_NEST */
     TMPL_EOUTPUT = -4,   /* the string builder failed (out of memory, over its limit) */
     TMPL_EIO = -5,       /* a file or directory could not be read */

@@ -18,6 +18,8 @@ int main(void)
     srunner_add_suite(sr, yaml_suite());
     srunner_add_suite(sr, request_suite());
     srunner_add_suite(sr, rbac_suite());
+    srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, org_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

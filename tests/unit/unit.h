@@ -15,5 +15,7 @@ Suite *lint_suite(void);
 Suite *yaml_suite(void);
 Suite *request_suite(void);
 Suite *rbac_suite(void);
+Suite *auth_suite(void);
+Suite *org_suite(void);
 
 #endif

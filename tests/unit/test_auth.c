@@ -1,0 +1,123 @@
+/* Access tokens: issue and verify, key rotation through the previous key, and refusals. */
+#include <check.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "http/auth.h"
+#include "unit.h"
+
+static struct arena ar;
+static struct config a, b, c;
+
+static void set(struct config *cfg, const char *kid, const char *secret, const char *pkid,
+                const char *psecret)
+{
+    char err[128];
+
+    ck_assert_int_eq(config_load(cfg, NULL, 1, err, sizeof(err)), 0);
+    config_set(cfg, "auth", "jwt_kid", kid);
+    config_set(cfg, "auth", "jwt_secret", secret);
+    config_set(cfg, "auth", "jwt_previous_kid", pkid);
+    config_set(cfg, "auth", "jwt_previous_secret", psecret);
+}
+
+static void setup(void)
+{
+    arena_init(&ar, 0);
+    set(&a, "k1", "0123456789abcdef0123456789abcdef-a", "", "");
+    /* rotated: k2 signs, k1 still verifies */
+    set(&b, "k2", "0123456789abcdef0123456789abcdef-b", "k1", "0123456789abcdef0123456789abcdef-a");
+    /* rotation over: k1 forgotten */
+    set(&c, "k2", "0123456789abcdef0123456789abcdef-b", "", "");
+}
+
+static void teardown(void)
+{
+    config_release(&a);
+    config_release(&b);
+    config_release(&c);
+    arena_release(&ar);
+}
+
+START_TEST(test_round_trip)
+{
+    struct auth_claims in = {.tenant_id = 7,
+                             .user_id = 42,
+                             .org_id = 3,
+                             .role = "org_admin",
+                             .org_type = "dealer"},
+                       out;
+    const char *why, *tok = auth_issue(&ar, &a, &in);
+
+    ck_assert_ptr_nonnull(tok);
+    ck_assert_int_eq(auth_verify(&ar, &a, tok, &out, &why), 0);
+    ck_assert_int_eq(out.tenant_id, 7);
+    ck_assert_int_eq(out.user_id, 42);
+    ck_assert_int_eq(out.org_id, 3);
+    ck_assert_str_eq(out.role, "org_admin");
+    ck_assert_str_eq(out.org_type, "dealer");
+    ck_assert_int_eq(out.exp - out.iat, 900);
+    ck_assert_str_eq(out.jti, in.jti);
+}
+END_TEST
+
+START_TEST(test_rotation)
+{
+    struct auth_claims in = {.tenant_id = 1, .user_id = 2, .role = "viewer"}, out;
+    const char *why, *old = auth_issue(&ar, &a, &in), *fresh = auth_issue(&ar, &b, &in);
+
+    ck_assert_int_eq(auth_verify(&ar, &b, old, &out, &why), 0);   /* previous key */
+    ck_assert_int_eq(auth_verify(&ar, &b, fresh, &out, &why), 0); /* current key */
+    ck_assert_int_eq(out.org_id, 0);
+    ck_assert_ptr_null(out.org_type);
+    ck_assert_int_eq(auth_verify(&ar, &c, old, &out, &why), -1);
+    ck_assert_str_eq(why, "unknown key id");
+    ck_assert_int_eq(auth_verify(&ar, &a, fresh, &out, &why), -1);
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+    struct auth_claims in = {.tenant_id = 1, .user_id = 2, .role = "viewer"}, out;
+    const char *why, *tok = auth_issue(&ar, &a, &in);
+    char *bad = arena_strdup(&ar, tok);
+
+    bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == 'A' ? 'B' : 'A';
+    ck_assert_int_eq(auth_verify(&ar, &a, bad, &out, &why), -1);
+    ck_assert_int_eq(auth_verify(&ar, &a, "", &out, &why), -1);
+    ck_assert_int_eq(auth_verify(&ar, &a, "a.b.c", &out, &why), -1);
+    /* {"alg":"none","kid":"k1"} */
+    ck_assert_int_eq(auth_verify(&ar, &a, "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ.e30.", &out, &why),
+                     -1);
+    ck_assert_str_eq(why, "only HS256 tokens are accepted");
+}
+END_TEST
+
+START_TEST(test_config_checks)
+{
+    char err[128];
+
+    ck_assert_int_eq(auth_check_config(&a, err, sizeof(err)), 0);
+    ck_assert_int_eq(auth_check_config(&b, err, sizeof(err)), 0);
+    config_set(&a, "auth", "jwt_secret", "short");
+    ck_assert_int_eq(auth_check_config(&a, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "32 bytes"));
+    config_set(&b, "auth", "jwt_previous_kid", "k2");
+    ck_assert_int_eq(auth_check_config(&b, err, sizeof(err)), -1);
+}
+END_TEST
+
+Suite *auth_suite(void)
+{
+    Suite *s = suite_create("auth");
+    TCase *tc = tcase_create("jwt");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_rotation);
+    tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_config_checks);
+    suite_add_tcase(s, tc);
+    return s;
+}
