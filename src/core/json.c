@@ -209,6 +209,12 @@ static void json_put(void *obj)
     json_object_put(obj);
 }
 
+const char *json_text(struct arena *ar, struct json_object *obj)
+{
+    return arena_strdup(ar, json_object_to_json_string_ext(
+                                obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj)
 {
     if (obj)

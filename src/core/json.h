@@ -30,6 +30,9 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
 /* Hands obj to the arena: json_object_put at reset. Returns obj. */
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj);
 
+/* obj serialised compactly (no escaped slashes) into an arena string. */
+const char *json_text(struct arena *ar, struct json_object *obj);
+
 /* A field error for problem+json `errors: [{field, message}]`. */
 struct field_error {
     const char *field;

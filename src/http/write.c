@@ -2,6 +2,7 @@
 #include "http/write.h"
 
 #include "audit/audit.h"
+#include "db/db.h"
 #include "http/request.h"
 
 int write_audit(struct req *r, int64_t tenant_id, const char *action, const char *entity,
@@ -27,4 +28,14 @@ int write_event(struct req *r, int64_t tenant_id, const char *type, const char *
                 int64_t entity_id, const char *payload)
 {
     return outbox_emit(r->db, r->ar, tenant_id, type, entity, entity_id, payload, r->request_id);
+}
+
+int write_commit(struct req *r, int64_t tenant_id, const char *action, const char *event,
+                 const char *entity, int64_t entity_id, const char *before, const char *after)
+{
+    int rc = write_audit(r, tenant_id, action, entity, entity_id, before, after);
+
+    if (!rc && event)
+        rc = write_event(r, tenant_id, event, entity, entity_id, after ? after : before);
+    return rc ? rc : db_commit(r->db);
 }

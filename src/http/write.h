@@ -18,4 +18,12 @@ int write_audit(struct req *r, int64_t tenant_id, const char *action, const char
 int write_event(struct req *r, int64_t tenant_id, const char *type, const char *entity,
                 int64_t entity_id, const char *payload);
 
+/*
+ * Ends a change: its audit row, its outbox event (type NULL: none; the payload is
+ * after, or before for a deletion) and the commit. Returns 0 or a DB_E* code; on an
+ * error the caller rolls back.
+ */
+int write_commit(struct req *r, int64_t tenant_id, const char *action, const char *event,
+                 const char *entity, int64_t entity_id, const char *before, const char *after);
+
 #endif

@@ -173,9 +173,8 @@ int identity_http_login(struct req *r)
                          (int)db_at(&t, 0, 2)->i, (int)db_at(&t, 0, 3)->i, (int)db_at(&t, 0, 2)->i,
                          (long long)s.user_id);
         if (!rc)
-            rc = write_audit(r, s.tenant_id, "auth.login_failed", "user", s.user_id, NULL, NULL);
-        if (!rc)
-            rc = db_commit(r->db);
+            rc = write_commit(r, s.tenant_id, "auth.login_failed", NULL, "user", s.user_id, NULL,
+                              NULL);
         if (rc) {
             db_rollback(r->db);
             return problem_db(r, rc, "login");
@@ -198,9 +197,7 @@ int identity_http_login(struct req *r)
     if (!rc)
         rc = issue_session(r, &s, &out);
     if (!rc)
-        rc = write_audit(r, s.tenant_id, "auth.login", "user", s.user_id, NULL, NULL);
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, s.tenant_id, "auth.login", NULL, "user", s.user_id, NULL, NULL);
     if (rc) {
         db_rollback(r->db);
         return problem_db(r, rc, "login");
@@ -250,9 +247,8 @@ int identity_http_refresh(struct req *r)
     /* a used or revoked token came back: whoever holds the family loses it */
     rc = db_exec(r->db, r->ar, &Q_REFRESH_REVOKE_FAMILY, s.tenant_id, NULL, s.family);
     if (!rc)
-        rc = write_audit(r, s.tenant_id, "auth.refresh_reuse", "user", s.user_id, NULL, NULL);
-    if (!rc)
-        rc = db_commit(r->db);
+        rc =
+            write_commit(r, s.tenant_id, "auth.refresh_reuse", NULL, "user", s.user_id, NULL, NULL);
     if (rc)
         goto dberr;
     return problem(r, PROB_UNAUTHORIZED,
@@ -304,9 +300,8 @@ int identity_http_logout(struct req *r)
             rc = db_exec(r->db, r->ar, &Q_REFRESH_REVOKE_FAMILY, tid, NULL, db_at(&t, 0, 2)->s);
     }
     if (!rc)
-        rc = write_audit(r, r->ctx.tenant_id, "auth.logout", "user", r->ctx.user_id, NULL, NULL);
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, r->ctx.tenant_id, "auth.logout", NULL, "user", r->ctx.user_id, NULL,
+                          NULL);
     if (rc) {
         db_rollback(r->db);
         return problem_db(r, rc, "logout");
@@ -426,15 +421,13 @@ int identity_http_tenant_create(struct req *r)
     json_object_object_add(out, "status", JSTR("active"));
     after = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
     after = arena_strdup(r->ar, after);
-    rc = write_audit(r, r->ctx.tenant_id, "tenant.create", "tenant", tid, NULL, after);
+    /* the new tenant's chain starts with its admin; the platform's records the tenant */
+    rc = write_audit(
+        r, tid, "user.create", "user", uid, NULL,
+        arena_printf(r->ar, "{\"role\":\"tenant_admin\",\"user_id\":%lld}", (long long)uid));
     if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "tenant.created", "tenant", tid, after);
-    if (!rc)
-        rc = write_audit(
-            r, tid, "user.create", "user", uid, NULL,
-            arena_printf(r->ar, "{\"role\":\"tenant_admin\",\"user_id\":%lld}", (long long)uid));
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, r->ctx.tenant_id, "tenant.create", "tenant.created", "tenant", tid,
+                          NULL, after);
     if (rc)
         goto dberr;
     resp_header(r, "Location", "/v1/tenants/%lld", (long long)tid);
@@ -553,12 +546,6 @@ static struct json_object *user_json(const struct db_res *u, int row, const stru
     return o;
 }
 
-static const char *to_text(struct req *r, struct json_object *o)
-{
-    return arena_strdup(r->ar, json_object_to_json_string_ext(
-                                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* Issues a single-use token of kind for user: stored as SHA-256, the clear one returned. */
 static int make_user_token(struct req *r, int64_t tid, int64_t uid, const char *kind, long ttl,
                            const char **clear)
@@ -645,20 +632,20 @@ int identity_http_user_create(struct req *r)
     if (rc)
         goto dberr;
     out = json_arena_own(r->ar, user_json(&u, 0, &m));
-    rc = write_audit(r, r->ctx.tenant_id, "user.create", "user", uid, NULL, to_text(r, out));
-    if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "user.created", "user", uid, to_text(r, out));
-    if (!rc && token) {
+    rc = 0;
+    if (token) {
         /* the mailer reads the token from the event: never answered to the inviter */
         payload = json_arena_own(r->ar, json_object_new_object());
         json_object_object_add(payload, "user_id", JINT(uid));
         json_object_object_add(payload, "email", JSTR(email));
         json_object_object_add(payload, "token", JSTR(token));
         json_object_object_add(payload, "expires_in", JINT(IDENTITY_INVITE_TTL));
-        rc = write_event(r, r->ctx.tenant_id, "user.invited", "user", uid, to_text(r, payload));
+        rc = write_event(r, r->ctx.tenant_id, "user.invited", "user", uid,
+                         json_text(r->ar, payload));
     }
     if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, r->ctx.tenant_id, "user.create", "user.created", "user", uid, NULL,
+                          json_text(r->ar, out));
     if (rc)
         goto dberr;
     resp_header(r, "Location", "/v1/users/%lld", (long long)uid);
@@ -739,12 +726,8 @@ static int finish_user_change(struct req *r, int64_t id, const char *action,
     if (rc)
         goto dberr;
     after = json_arena_own(r->ar, user_json(&u, 0, &m));
-    rc =
-        write_audit(r, r->ctx.tenant_id, action, "user", id, to_text(r, before), to_text(r, after));
-    if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "user.updated", "user", id, to_text(r, after));
-    if (!rc)
-        rc = db_commit(r->db);
+    rc = write_commit(r, r->ctx.tenant_id, action, "user.updated", "user", id,
+                      json_text(r->ar, before), json_text(r->ar, after));
     if (rc)
         goto dberr;
     resp_etag(r, db_at(&u, 0, 4)->i);
@@ -922,12 +905,8 @@ int identity_http_membership_delete(struct req *r)
         return problem(r, PROB_NOT_FOUND, "no such membership");
     }
     if (!rc)
-        rc = write_audit(r, r->ctx.tenant_id, "membership.delete", "user", id, to_text(r, before),
-                         NULL);
-    if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "user.updated", "user", id, to_text(r, before));
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, r->ctx.tenant_id, "membership.delete", "user.updated", "user", id,
+                          json_text(r->ar, before), NULL);
     if (rc) {
         db_rollback(r->db);
         return problem_db(r, rc, "membership");
@@ -970,9 +949,7 @@ int identity_http_switch_org(struct req *r)
         rc = issue_session(r, &s, &out);
     r->ctx.org_id = s.org_id;
     if (!rc)
-        rc = write_audit(r, s.tenant_id, "auth.switch_org", "user", s.user_id, NULL, NULL);
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, s.tenant_id, "auth.switch_org", NULL, "user", s.user_id, NULL, NULL);
     if (rc) {
         db_rollback(r->db);
         return problem_db(r, rc, "switch org");
@@ -1124,12 +1101,11 @@ int identity_http_reset_request(struct req *r)
         json_object_object_add(payload, "email", JSTR(email));
         json_object_object_add(payload, "token", JSTR(token));
         json_object_object_add(payload, "expires_in", JINT(IDENTITY_RESET_TTL));
-        rc = write_event(r, tid, "user.password_reset_requested", "user", uid, to_text(r, payload));
+        rc = write_event(r, tid, "user.password_reset_requested", "user", uid,
+                         json_text(r->ar, payload));
     }
     if (!rc)
-        rc = write_audit(r, tid, "user.password_reset_requested", "user", uid, NULL, NULL);
-    if (!rc)
-        rc = db_commit(r->db);
+        rc = write_commit(r, tid, "user.password_reset_requested", NULL, "user", uid, NULL, NULL);
     if (rc) {
         db_rollback(r->db);
         return problem_db(r, rc, "password reset");

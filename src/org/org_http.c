@@ -14,8 +14,6 @@
 #include "http/write.h"
 #include "org/org.h"
 
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-
 /* What a POST or PATCH body asked for; has_* is set for each field given and valid. */
 struct org_input {
     const char *name, *type, *status, *region;
@@ -62,11 +60,6 @@ static struct json_object *org_json(struct arena *ar, const struct db_res *res, 
     json_object_object_add(o, "updated_at",
                            json_object_new_string(db_at(res, row, ORG_COL_UPDATED_AT)->s));
     return o;
-}
-
-static const char *json_text(struct req *r, struct json_object *o)
-{
-    return arena_strdup(r->ar, json_object_to_json_string_ext(o, JSON_FLAGS));
 }
 
 /* An org-scoped caller sees its own organization only. */
@@ -183,8 +176,8 @@ int org_http_create(struct req *r)
     if (!rc)
         rc = db_exec(r->db, r->ar, &Q_ORG_INSERT, r->ctx.tenant_id, &ins, in.name, in.type,
                      in.has_status ? in.status : "active", in.has_region ? in.region : NULL,
-                     in.has_certs ? json_text(r, in.certs) : "[]",
-                     in.has_meta ? json_text(r, in.meta) : "{}");
+                     in.has_certs ? json_text(r->ar, in.certs) : "[]",
+                     in.has_meta ? json_text(r->ar, in.meta) : "{}");
     if (rc == DB_EDUP) {
         db_rollback(r->db);
         field_errors_add(r->ar, &r->field_errors, "name", "is taken by another organization");
@@ -199,12 +192,8 @@ int org_http_create(struct req *r)
     if (rc)
         goto dberr;
     out = json_arena_own(r->ar, org_json(r->ar, &row, 0));
-    after = json_text(r, out);
-    rc = write_audit(r, r->ctx.tenant_id, "org.create", "org", id, NULL, after);
-    if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "org.created", "org", id, after);
-    if (!rc)
-        rc = db_commit(r->db);
+    after = json_text(r->ar, out);
+    rc = write_commit(r, r->ctx.tenant_id, "org.create", "org.created", "org", id, NULL, after);
     if (rc)
         goto dberr;
     resp_header(r, "Location", "/v1/orgs/%lld", (long long)id);
@@ -270,14 +259,15 @@ int org_http_patch(struct req *r)
         db_rollback(r->db);
         return rc;
     }
-    before = json_text(r, json_arena_own(r->ar, org_json(r->ar, &cur, 0)));
+    before = json_text(r->ar, json_arena_own(r->ar, org_json(r->ar, &cur, 0)));
     rc = db_exec(r->db, r->ar, &Q_ORG_UPDATE, r->ctx.tenant_id, NULL,
                  in.has_name ? in.name : col(&cur, ORG_COL_NAME),
                  in.has_type ? in.type : col(&cur, ORG_COL_TYPE),
                  in.has_status ? in.status : col(&cur, ORG_COL_STATUS),
                  in.has_region ? in.region : col(&cur, ORG_COL_REGION),
-                 in.has_certs ? json_text(r, in.certs) : col(&cur, ORG_COL_CERTIFICATIONS),
-                 in.has_meta ? json_text(r, in.meta) : col(&cur, ORG_COL_METADATA), (long long)id);
+                 in.has_certs ? json_text(r->ar, in.certs) : col(&cur, ORG_COL_CERTIFICATIONS),
+                 in.has_meta ? json_text(r->ar, in.meta) : col(&cur, ORG_COL_METADATA),
+                 (long long)id);
     if (rc == DB_EDUP) {
         db_rollback(r->db);
         field_errors_add(r->ar, &r->field_errors, "name", "is taken by another organization");
@@ -291,12 +281,8 @@ int org_http_patch(struct req *r)
     if (rc)
         goto dberr;
     out = json_arena_own(r->ar, org_json(r->ar, &row, 0));
-    after = json_text(r, out);
-    rc = write_audit(r, r->ctx.tenant_id, "org.update", "org", id, before, after);
-    if (!rc)
-        rc = write_event(r, r->ctx.tenant_id, "org.updated", "org", id, after);
-    if (!rc)
-        rc = db_commit(r->db);
+    after = json_text(r->ar, out);
+    rc = write_commit(r, r->ctx.tenant_id, "org.update", "org.updated", "org", id, before, after);
     if (rc)
         goto dberr;
     resp_etag(r, db_at(&row, 0, ORG_COL_VERSION)->i);

@@ -141,12 +141,6 @@ static int read_input(struct req *r, struct settings_input *in)
     return 0;
 }
 
-static const char *json_text(struct req *r, struct json_object *o)
-{
-    return arena_strdup(r->ar, json_object_to_json_string_ext(
-                                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 int tenant_http_settings_put(struct req *r)
 {
     struct settings_input in;
@@ -173,7 +167,7 @@ int tenant_http_settings_put(struct req *r)
         db_rollback(r->db);
         return rc;
     }
-    before = json_text(r, json_arena_own(r->ar, settings_json(&cur)));
+    before = json_text(r->ar, json_arena_own(r->ar, settings_json(&cur)));
     bits = (flags_parse(db_at(&cur, 0, TENANT_COL_FLAGS)->s) | in.flags_set) & ~in.flags_clear;
     sb_init(&flags, r->ar);
     flags_format(&flags, bits);
@@ -193,12 +187,9 @@ int tenant_http_settings_put(struct req *r)
     if (rc)
         goto dberr;
     out = json_arena_own(r->ar, settings_json(&row));
-    after = json_text(r, out);
-    rc = write_audit(r, tid, "settings.update", "settings", tid, before, after);
-    if (!rc)
-        rc = write_event(r, tid, "settings.updated", "settings", tid, after);
-    if (!rc)
-        rc = db_commit(r->db);
+    after = json_text(r->ar, out);
+    rc =
+        write_commit(r, tid, "settings.update", "settings.updated", "settings", tid, before, after);
     if (rc)
         goto dberr;
     resp_etag(r, db_at(&row, 0, TENANT_COL_VERSION)->i);
