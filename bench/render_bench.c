@@ -117,6 +117,7 @@ struct run {
     const struct tmpl *page;
     struct json_object *data;
     struct arena *ar; /* NULL: one malloc'd builder, cleared between renders */
+    size_t presize;   /* with ar: the builder starts with this much room, not 64 bytes */
     struct sb reuse;
     size_t renders, arena_allocs;
 };
@@ -129,6 +130,12 @@ static void render_once(struct run *r)
 
     if (r->ar) {
         sb_init(&sb, r->ar);
+        if (r->presize) {
+            /* What a worker would get by sizing its body builder: no doubling, no copies. */
+            sb.buf = arena_alloc(r->ar, r->presize);
+            sb.cap = r->presize;
+            sb.buf[0] = '\0';
+        }
         if (tmpl_render(r->page, r->data, &sb, &err) != 0)
             die("render", err.msg);
         r->arena_allocs += r->ar->nallocs;
@@ -166,16 +173,16 @@ static void measure(struct run *r, double seconds, int rounds, double *wall, dou
 int main(int argc, char **argv)
 {
     const char *dir, *data_path, *out_path;
-    double seconds, t0, wall, cpu, reuse_wall, reuse_cpu;
+    double seconds, t0, wall, cpu, reuse_wall, reuse_cpu, pre_wall, pre_cpu;
     struct arena data_ar, ar;
     struct run run = {0};
     struct tmpl_set *set;
     struct tmpl_error err;
     struct mallinfo2 heap0, heap1;
     char msg[256];
-    unsigned long long mallocs0, mallocs, reuse_mallocs;
+    unsigned long long mallocs0, mallocs, reuse_mallocs, pre_mallocs;
     long rss0, rss1;
-    size_t bytes, renders;
+    size_t bytes, renders, allocs, pre_renders, pre_allocs;
     int rounds;
     struct sb in;
     FILE *f;
@@ -233,6 +240,17 @@ int main(int argc, char **argv)
     heap1 = mallinfo2();
     rss1 = rss_kib();
     renders = run.renders;
+    allocs = run.arena_allocs;
+
+    /* The same with the builder sized for the page from the start. */
+    run.presize = (size_t)128 * 1024;
+    run.renders = 0;
+    run.arena_allocs = 0;
+    mallocs0 = nmalloc;
+    measure(&run, seconds, rounds, &pre_wall, &pre_cpu);
+    pre_mallocs = nmalloc - mallocs0;
+    pre_renders = run.renders;
+    pre_allocs = run.arena_allocs;
 
     /* The renderer alone: one malloc'd builder kept from render to render. */
     run.ar = NULL;
@@ -247,12 +265,16 @@ int main(int argc, char **argv)
     printf("ns_per_render=%.0f\n", wall);
     printf("cpu_ns_per_render=%.0f\n", cpu);
     printf("mb_per_s=%.1f\n", (double)bytes / wall * 1e3);
-    printf("arena_allocs_per_render=%.2f\n", (double)run.arena_allocs / (double)renders);
+    printf("arena_allocs_per_render=%.2f\n", (double)allocs / (double)renders);
+    printf("ns_per_render_presized=%.0f\n", pre_wall);
+    printf("cpu_ns_per_render_presized=%.0f\n", pre_cpu);
+    printf("arena_allocs_per_render_presized=%.2f\n", (double)pre_allocs / (double)pre_renders);
     printf("ns_per_render_reused_buffer=%.0f\n", reuse_wall);
     printf("cpu_ns_per_render_reused_buffer=%.0f\n", reuse_cpu);
     printf("mb_per_s_reused_buffer=%.1f\n", (double)bytes / reuse_wall * 1e3);
     if (COUNTING) {
         printf("mallocs_per_render=%.2f\n", (double)mallocs / (double)renders);
+        printf("mallocs_per_render_presized=%.2f\n", (double)pre_mallocs / (double)pre_renders);
         printf("mallocs_per_render_reused_buffer=%.3f\n",
                (double)reuse_mallocs / (double)run.renders);
     }

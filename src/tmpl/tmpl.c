@@ -22,6 +22,7 @@
 #define TMPL_MAX_NAME 1024        /* bytes of a name in a tag */
 #define TMPL_MAX_DIRS 16          /* directory levels tmpl_set_load_dir() descends */
 #define NAME_SHOWN    64          /* bytes of a name quoted in a message */
+#define TMPL_HINTS    64          /* lookup() remembers where this many names were found */
 
 enum node_type { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
 
@@ -43,6 +44,7 @@ struct tnode {
     unsigned nkids;
     unsigned line, col;
     unsigned nl;     /* N_TEXT: the offset after its first newline, 0 when none */
+    unsigned hint;   /* N_VAR, N_SECTION, N_INVERTED: its slot in lookup()'s hints */
     const char *s;   /* text; or the name, with its segments NUL-separated */
     size_t n;        /* text length; or the name's length as written */
     const char *ind; /* TN_INDENTED: whitespace put before each line inside */
@@ -695,6 +697,7 @@ static void prepare(struct tmpl *t)
         struct tnode *n = &t->nodes[i];
         const char *nl;
 
+        n->hint = (unsigned)(i % TMPL_HINTS);
         if (n->type != N_TEXT || (nl = memchr(n->s, '\n', n->n)) == NULL)
             continue;
         n->nl = (unsigned)(nl - n->s) + 1;
@@ -769,7 +772,6 @@ const char *tmpl_name(const struct tmpl *t)
 /* ---- rendering ------------------------------------------------------------------------- */
 
 #define TMPL_MAX_INDENT 2048 /* bytes of indentation in force at once */
-#define TMPL_HINTS      64   /* lookup() remembers where this many names were found */
 #define TMPL_TEXTS      64   /* render_text() remembers where this many texts were written */
 
 /* The blocks a parent tag passes, innermost call first. Lives on the C stack. */
@@ -804,6 +806,7 @@ struct rstate {
     size_t ind_gen; /* counts changes to ind: equal bounds and gen mean equal bytes */
     size_t ind_set; /* ind[0, ind_set) has been written */
     struct json_object *ctx[TMPL_MAX_DEPTH + 1];
+    struct lh_table *tabs[TMPL_MAX_DEPTH + 1]; /* ctx[i]'s keys, NULL unless an object */
     char ind[TMPL_MAX_INDENT];
     struct hint hints[TMPL_HINTS];
     struct written texts[TMPL_TEXTS];
@@ -1083,7 +1086,7 @@ static int find_key(struct lh_table *tab, const char *key, struct json_object **
  */
 static int lookup(struct rstate *st, const struct tnode *n, struct json_object **out)
 {
-    struct hint *h = &st->hints[((uintptr_t)n / sizeof(*n)) % TMPL_HINTS];
+    struct hint *h = &st->hints[n->hint];
     const char *seg = n->s;
     struct json_object *v = NULL;
     struct lh_table *tab;
@@ -1095,7 +1098,7 @@ static int lookup(struct rstate *st, const struct tnode *n, struct json_object *
         *out = st->ctx[st->nctx - 1];
         return 1;
     }
-    tab = json_object_get_object(st->ctx[i - 1]);
+    tab = st->tabs[i - 1];
     if (tab && h->n == n) {
         for (e = lh_table_head(tab), pos = h->pos; e && pos; pos--)
             e = lh_entry_next(e);
@@ -1105,7 +1108,7 @@ static int lookup(struct rstate *st, const struct tnode *n, struct json_object *
         }
     }
     for (; i > 0; i--) {
-        tab = json_object_get_object(st->ctx[i - 1]);
+        tab = st->tabs[i - 1];
         if (tab && (pos = find_key(tab, seg, &v)) >= 0) {
             if (i == st->nctx && pos < SCAN_MAX) {
                 h->n = n;
@@ -1191,6 +1194,12 @@ static int indent_push(struct rstate *st, const struct tmpl *t, const struct tno
     return 0;
 }
 
+static void push(struct rstate *st, struct json_object *v)
+{
+    st->ctx[st->nctx] = v;
+    st->tabs[st->nctx++] = json_object_get_object(v);
+}
+
 static int render_section(struct rstate *st, const struct tmpl *t, const struct tnode *n,
                           const struct frame *fr)
 {
@@ -1207,12 +1216,12 @@ static int render_section(struct rstate *st, const struct tmpl *t, const struct 
     } else if (json_object_is_type(v, json_type_array)) {
         size_t len = json_object_array_length(v);
         for (size_t i = 0; i < len && !rc && !st->out->err; i++) {
-            st->ctx[st->nctx++] = json_object_array_get_idx(v, i);
+            push(st, json_object_array_get_idx(v, i));
             rc = render_range(st, t, kids, end, fr);
             st->nctx--;
         }
     } else {
-        st->ctx[st->nctx++] = v;
+        push(st, v);
         rc = render_range(st, t, kids, end, fr);
         st->nctx--;
     }
@@ -1326,8 +1335,8 @@ int tmpl_render(const struct tmpl *t, struct json_object *data, struct sb *out,
     st.bol = 1;
     st.depth = 0;
     st.nest = 0;
-    st.nctx = 1;
-    st.ctx[0] = data;
+    st.nctx = 0;
+    push(&st, data);
     st.ind_from = 0;
     st.ind_to = 0;
     st.ind_gen = 0;
