@@ -2,10 +2,9 @@
 // between tenants and organizations they must keep.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, sql, assertProblem } from './lib.mjs';
+import { req, json, bearer, login, newTenant, sql, assertProblem, post } from './lib.mjs';
 
 const as = (token, extra = {}) => ({ ...extra, headers: { ...(extra.headers || {}), ...bearer(token) } });
-const post = (path, body, token, headers = {}) => req('POST', path, json(body, { ...bearer(token), ...headers }));
 const org = (tenantId, type, name) => Number(sql(`INSERT INTO organizations (tenant_id, type, name) VALUES (${tenantId}, '${type}', '${name}'); SELECT LAST_INSERT_ID()`));
 const lastEvent = (tenantId, type) => JSON.parse(sql(`SELECT payload FROM outbox_events WHERE tenant_id = ${tenantId} AND event_type = '${type}' ORDER BY id DESC LIMIT 1`));
 

@@ -4,11 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, cli, assertProblem } from './lib.mjs';
+import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, orgUser } from './lib.mjs';
 
 const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const post = (path, body, token, headers = {}) => req('POST', path, json(body, { ...bearer(token), ...headers }));
 const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
 const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -47,17 +46,6 @@ async function createOrg(token, body) {
   const r = await post('/v1/orgs', body, token);
   assert.equal(r.status, 201, r.text);
   return r.json;
-}
-
-// A user of one organization, made through the API, and its session in that organization.
-async function orgUser(w, orgId, role, email) {
-  const password = `pw-${email}-secret`;
-  const u = await post('/v1/users', { email, password, role, org_id: orgId }, w.admin);
-  assert.equal(u.status, 201, u.text);
-  const s = await login(w.t.slug, email, password, { org_id: orgId });
-  assert.equal(s.status, 200, s.text);
-  assert.equal(s.json.org.id, orgId);
-  return { id: u.json.id, token: s.json.access_token };
 }
 
 test('the org feature is off for a new tenant (404 feature_disabled) until PUT /v1/settings turns it on', async () => {

@@ -2,11 +2,10 @@
 // (GET /v1/audit-logs): partial PUTs, If-Match, validation, who may, and who sees which rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem } from './lib.mjs';
+import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem, post, orgUser } from './lib.mjs';
 
 const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const post = (path, body, token, headers = {}) => req('POST', path, json(body, { ...bearer(token), ...headers }));
 const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
 const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
 const FLAGS = ['org', 'channels', 'catalog_publishing', 'price_books', 'price_resolution', 'service_policies', 'resp_org_assignment', 'engineers', 'event_dispatcher'];
@@ -20,15 +19,6 @@ async function world(prefix = 'set') {
   const s = await login(t.slug, t.admin.email, t.admin.password);
   assert.equal(s.status, 200, s.text);
   return { t, admin: s.json.access_token, adminId: s.json.user.id };
-}
-
-async function orgUser(w, orgId, role, email) {
-  const password = `pw-${email}-secret`;
-  const u = await post('/v1/users', { email, password, role, org_id: orgId }, w.admin);
-  assert.equal(u.status, 201, u.text);
-  const s = await login(w.t.slug, email, password, { org_id: orgId });
-  assert.equal(s.status, 200, s.text);
-  return { id: u.json.id, token: s.json.access_token };
 }
 
 test('a new tenant has every flag off and the default settings; the ETag is its version', async () => {

@@ -159,3 +159,18 @@ export async function newTenant(prefix = 't') {
   assert.equal(r.status, 201, r.text);
   return { ...r.json, admin };
 }
+
+// POST with a bearer token.
+export const post = (path, body, token, headers = {}) => req('POST', path, json(body, { ...bearer(token), ...headers }));
+
+// A user of one organization, made through the API, and its session in that organization.
+// w is {t: the tenant from newTenant(), admin: its admin's access token}.
+export async function orgUser(w, orgId, role, email) {
+  const password = `pw-${email}-secret`;
+  const u = await post('/v1/users', { email, password, role, org_id: orgId }, w.admin);
+  assert.equal(u.status, 201, u.text);
+  const s = await login(w.t.slug, email, password, { org_id: orgId });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.org.id, orgId);
+  return { id: u.json.id, token: s.json.access_token };
+}
