@@ -85,3 +85,9 @@ int problem_db(struct req *r, int rc, const char *what)
         return problem(r, PROB_INTERNAL, "%s: database error %d: %s", what, rc, db_errmsg(r->db));
     }
 }
+
+int problem_rollback(struct req *r, int rc, const char *what)
+{
+    db_rollback(r->db);
+    return problem_db(r, rc, what);
+}

@@ -62,4 +62,7 @@ int problem(struct req *r, enum problem p, const char *fmt, ...)
  */
 int problem_db(struct req *r, int rc, const char *what);
 
+/* problem_db after rolling back the open transaction: how a failed write ends. */
+int problem_rollback(struct req *r, int rc, const char *what);
+
 #endif

@@ -175,10 +175,8 @@ int identity_http_login(struct req *r)
         if (!rc)
             rc = write_commit(r, s.tenant_id, "auth.login_failed", NULL, "user", s.user_id, NULL,
                               NULL);
-        if (rc) {
-            db_rollback(r->db);
-            return problem_db(r, rc, "login");
-        }
+        if (rc)
+            return problem_rollback(r, rc, "login");
         return bad_credentials(r);
     }
     if (strcmp(db_at(&u, 0, 3)->s, "active") != 0)
@@ -198,10 +196,8 @@ int identity_http_login(struct req *r)
         rc = issue_session(r, &s, &out);
     if (!rc)
         rc = write_commit(r, s.tenant_id, "auth.login", NULL, "user", s.user_id, NULL, NULL);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "login");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "login");
     return resp_json(r, 200, out);
 }
 
@@ -274,8 +270,7 @@ rotate:
         goto dberr;
     return resp_json(r, 200, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "refresh");
+    return problem_rollback(r, rc, "refresh");
 }
 
 int identity_http_logout(struct req *r)
@@ -302,10 +297,8 @@ int identity_http_logout(struct req *r)
     if (!rc)
         rc = write_commit(r, r->ctx.tenant_id, "auth.logout", NULL, "user", r->ctx.user_id, NULL,
                           NULL);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "logout");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "logout");
     r->status = 204;
     return 204;
 }
@@ -433,8 +426,7 @@ int identity_http_tenant_create(struct req *r)
     resp_header(r, "Location", "/v1/tenants/%lld", (long long)tid);
     return resp_json(r, 201, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "tenant create");
+    return problem_rollback(r, rc, "tenant create");
 }
 
 int identity_http_authenticate(struct req *r)
@@ -652,8 +644,7 @@ int identity_http_user_create(struct req *r)
     resp_etag(r, 1);
     return resp_json(r, 201, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "user create");
+    return problem_rollback(r, rc, "user create");
 }
 
 int identity_http_user_list(struct req *r)
@@ -733,8 +724,7 @@ static int finish_user_change(struct req *r, int64_t id, const char *action,
     resp_etag(r, db_at(&u, 0, 4)->i);
     return resp_json(r, status, after);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, action);
+    return problem_rollback(r, rc, action);
 }
 
 int identity_http_user_patch(struct req *r)
@@ -793,10 +783,8 @@ int identity_http_user_patch(struct req *r)
         db_rollback(r->db);
         return problem(r, PROB_PRECONDITION_FAILED, "the user changed meanwhile; read it again");
     }
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "user update");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "user update");
     return finish_user_change(r, id, "user.update", before, 200);
 }
 
@@ -816,10 +804,8 @@ int identity_http_user_unlock(struct req *r)
     }
     before = json_arena_own(r->ar, user_json(&u, 0, &m));
     rc = db_exec(r->db, r->ar, &Q_USER_UNLOCK, r->ctx.tenant_id, NULL, (long long)id);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "unlock");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "unlock");
     return finish_user_change(r, id, "user.unlock", before, 200);
 }
 
@@ -871,10 +857,8 @@ int identity_http_membership_create(struct req *r)
         field_errors_add(r->ar, &r->field_errors, "org_id", "is not an organization");
         return problem(r, PROB_VALIDATION, "org_id is not an organization of this tenant");
     }
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "membership");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "membership");
     return finish_user_change(r, id, "membership.create", before, 201);
 }
 
@@ -907,10 +891,8 @@ int identity_http_membership_delete(struct req *r)
     if (!rc)
         rc = write_commit(r, r->ctx.tenant_id, "membership.delete", "user.updated", "user", id,
                           json_text(r->ar, before), NULL);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "membership");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "membership");
     r->status = 204;
     return 204;
 }
@@ -950,10 +932,8 @@ int identity_http_switch_org(struct req *r)
     r->ctx.org_id = s.org_id;
     if (!rc)
         rc = write_commit(r, s.tenant_id, "auth.switch_org", NULL, "user", s.user_id, NULL, NULL);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "switch org");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "switch org");
     return resp_json(r, 200, out);
 }
 
@@ -1042,10 +1022,8 @@ static int set_password_by_token(struct req *r, const char *kind)
     }
     if (!rc)
         rc = db_commit(r->db);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, kind);
-    }
+    if (rc)
+        return problem_rollback(r, rc, kind);
     if (out)
         return resp_json(r, 200, out);
     r->status = 204;
@@ -1106,9 +1084,7 @@ int identity_http_reset_request(struct req *r)
     }
     if (!rc)
         rc = write_commit(r, tid, "user.password_reset_requested", NULL, "user", uid, NULL, NULL);
-    if (rc) {
-        db_rollback(r->db);
-        return problem_db(r, rc, "password reset");
-    }
+    if (rc)
+        return problem_rollback(r, rc, "password reset");
     return resp_text(r, 202, "application/json", accepted, sizeof(accepted) - 1);
 }

@@ -200,8 +200,7 @@ int org_http_create(struct req *r)
     resp_etag(r, db_at(&row, 0, ORG_COL_VERSION)->i);
     return resp_json(r, 201, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "org create");
+    return problem_rollback(r, rc, "org create");
 }
 
 int org_http_get(struct req *r)
@@ -288,6 +287,5 @@ int org_http_patch(struct req *r)
     resp_etag(r, db_at(&row, 0, ORG_COL_VERSION)->i);
     return resp_json(r, 200, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "org update");
+    return problem_rollback(r, rc, "org update");
 }

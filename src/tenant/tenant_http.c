@@ -195,6 +195,5 @@ int tenant_http_settings_put(struct req *r)
     resp_etag(r, db_at(&row, 0, TENANT_COL_VERSION)->i);
     return resp_json(r, 200, out);
 dberr:
-    db_rollback(r->db);
-    return problem_db(r, rc, "settings update");
+    return problem_rollback(r, rc, "settings update");
 }
