@@ -56,3 +56,13 @@ test('nothing outside static/ is reachable through /static/', async () => {
     assert.doesNotMatch(r.text, /usr\/bin\/env bash|\[db\]/, `${path} leaked a file`);
   }
 });
+
+test('/favicon.ico is served from static/, cached', async () => {
+  const r = await req('GET', '/favicon.ico');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^image\/(x-icon|vnd\.microsoft\.icon)/);
+  assertCached(r);
+  const svg = await req('GET', '/static/favicon.svg', { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(svg.status, 200);
+  assert.match(svg.headers.get('content-type'), /^image\/svg\+xml/);
+});
