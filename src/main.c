@@ -23,6 +23,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/routes.h"
+#include "pages/pages.h"
 #include "sys/sys_http.h"
 #include "worker.h"
 
@@ -260,7 +261,7 @@ static void reload(void)
     }
     /* what workers inherit is reloaded here, before any of them is replaced */
     if (auth_check_config(&nc, err, sizeof(err)) != 0 ||
-        sys_http_load(&nc, err, sizeof(err)) != 0) {
+        sys_http_load(&nc, err, sizeof(err)) != 0 || pages_load(&nc, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "reload refused: %s", err);
         config_release(&nc);
         return;
@@ -412,8 +413,11 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    if (secret_init() != 0 || auth_check_config(&M.cfg, err, sizeof(err)) != 0) {
+    if (secret_init() != 0 || auth_check_config(&M.cfg, err, sizeof(err)) != 0 ||
+        pages_load(&M.cfg, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "cannot start: %s", err);
+        if (check_only)
+            fprintf(stderr, "trellis-fcgi: %s\n", err);
         return 1;
     }
     /* a query that does not prepare is a bug: refuse to start rather than fail requests */
@@ -474,6 +478,7 @@ int main(int argc, char **argv)
     unlink(M.cfg.pid_file);
     log_msg(LOG_INFO, "stopped");
     sys_http_unload();
+    pages_unload();
     config_release(&M.cfg);
     return rc;
 }

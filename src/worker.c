@@ -24,6 +24,7 @@
 #include "http/rbac.h"
 #include "http/routes.h"
 #include "identity/identity_http.h"
+#include "pages/pages.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -43,6 +44,14 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A browser asking for a page path (not the API's): its 404 is a page too. */
+static int wants_html(const struct req *r)
+{
+    const char *accept = req_header(r, "Accept");
+
+    return strncmp(r->path, "/v1/", 4) != 0 && accept && strstr(accept, "text/html");
+}
+
 int worker_dispatch(struct req *r)
 {
     unsigned allow;
@@ -50,8 +59,10 @@ int worker_dispatch(struct req *r)
     int idx = router_match(routes, routes_count, r, r->method, r->path, &allow);
 
     r->route_idx = idx;
-    if (idx == -1)
+    if (idx == -1) {
+        r->want_html = wants_html(r);
         return problem(r, PROB_NOT_FOUND, "no resource at '%s'", r->path);
+    }
     if (idx == -2) {
         resp_header(r, "Allow", "%s", router_allow_header(r->ar, allow));
         return problem(r, PROB_METHOD_NOT_ALLOWED, "'%s' does not allow %s", r->path,
@@ -63,8 +74,13 @@ int worker_dispatch(struct req *r)
         return problem(r, PROB_UNSUPPORTED_MEDIA, "the body must be application/json");
     if ((rt->flags & R_DB) && db_ensure(r->db) != 0)
         return problem_db(r, DB_EUNAVAIL, rt->pattern);
+    if (rt->flags & R_HTML) {
+        int rc = pages_prepare(r);
+        if (rc)
+            return rc;
+    }
     if (rt->flags & R_AUTH) {
-        int rc = identity_http_authenticate(r);
+        int rc = (rt->flags & R_HTML) ? pages_authenticate(r) : identity_http_authenticate(r);
         unsigned need = R_FLAGS_OF(rt->flags);
         if (rc)
             return rc;

@@ -8,12 +8,20 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "http/router.h"
 
 static const struct problem_info problems[] = {
 #define X(e, s, c, t) {s, c, t},
     PROBLEM_TABLE(X)
 #undef X
 };
+
+static problem_page_fn page_fn;
+
+void problem_set_page(problem_page_fn fn)
+{
+    page_fn = fn;
+}
 
 const struct problem_info *problem_info(enum problem p)
 {
@@ -35,6 +43,11 @@ int problem(struct req *r, enum problem p, const char *fmt, ...)
         /* internals go to the log, never to the client */
         log_msg(LOG_ERROR, "request '%s' failed: %s", r->request_id, detail);
         detail = "an internal error occurred; quote the instance when reporting it";
+    }
+
+    if (page_fn && !r->api_call && (r->want_html || (r->route && (r->route->flags & R_HTML)))) {
+        r->status = pi->status;
+        return page_fn(r, pi, detail);
     }
 
     struct sb *b = &r->body_out;

@@ -14,6 +14,7 @@ struct req;
     X(PROB_UNAUTHORIZED, 401, "unauthorized", "Unauthorized")                                      \
     X(PROB_UNAUTHORIZED_CREDENTIALS, 401, "invalid_credentials", "Invalid Credentials")            \
     X(PROB_FORBIDDEN, 403, "forbidden", "Forbidden")                                               \
+    X(PROB_CSRF, 403, "csrf_failed", "CSRF Check Failed")                                          \
     X(PROB_NOT_FOUND, 404, "not_found", "Not Found")                                               \
     X(PROB_FEATURE_DISABLED, 404, "feature_disabled", "Feature Disabled")                          \
     X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
@@ -45,6 +46,13 @@ struct problem_info {
 };
 
 const struct problem_info *problem_info(enum problem p);
+
+/*
+ * Pages show problems as HTML pages: the pages module sets this once at start. It is
+ * used for R_HTML routes (outside page_api()) and for a browser's unknown path.
+ */
+typedef int (*problem_page_fn)(struct req *r, const struct problem_info *pi, const char *detail);
+void problem_set_page(problem_page_fn fn);
 
 /*
  * Renders p as the response of r (problem+json, instance = the request id)

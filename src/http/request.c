@@ -108,6 +108,10 @@ const char *req_header(const struct req *r, const char *name)
     char key[128];
     size_t i = 0, n = strlen(name);
 
+    for (int j = 0; j < r->nhdr_over; j++)
+        if (strcasecmp(r->hdr_over[j].key, name) == 0)
+            return r->hdr_over[j].val;
+
     /* FastCGI passes headers as HTTP_NAME, except the two CGI promoted */
     if (strcasecmp(name, "Content-Type") == 0)
         return req_env(r, "CONTENT_TYPE");
@@ -120,6 +124,29 @@ const char *req_header(const struct req *r, const char *name)
         key[5 + i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
     key[5 + n] = '\0';
     return req_env(r, key);
+}
+
+void req_set_header(struct req *r, const char *name, const char *value)
+{
+    struct kv *nv;
+
+    for (int j = 0; j < r->nhdr_over; j++)
+        if (strcasecmp(r->hdr_over[j].key, name) == 0) {
+            r->hdr_over[j].val = value;
+            return;
+        }
+    nv = arena_alloc(r->ar, sizeof(*nv) * (size_t)(r->nhdr_over + 1));
+    if (r->nhdr_over)
+        memcpy(nv, r->hdr_over, sizeof(*nv) * (size_t)r->nhdr_over);
+    nv[r->nhdr_over].key = arena_strdup(r->ar, name);
+    nv[r->nhdr_over].val = value;
+    r->hdr_over = nv;
+    r->nhdr_over++;
+}
+
+const char *req_form(const struct req *r, const char *name)
+{
+    return kv_get(r->form, r->nform, name);
 }
 
 const char *req_query(const struct req *r, const char *key)
@@ -189,6 +216,12 @@ int http_is_json_type(const char *ct)
     /* application/problem+json, application/merge-patch+json … */
     return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
            strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+int http_is_form_type(const char *ct)
+{
+    return ct && strcspn(ct, "; \t") == 33 &&
+           strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
 int req_json_body(struct req *r, struct json_object **out)

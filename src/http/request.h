@@ -76,6 +76,14 @@ struct req {
     struct kv *cookies;
     int ncookies;
     int cookies_parsed;
+    /* pages */
+    struct kv *form; /* an application/x-www-form-urlencoded body, decoded */
+    int nform;
+    struct kv *hdr_over; /* headers set by the server for an inner API call (req_set_header) */
+    int nhdr_over;
+    int api_call;                    /* inside page_api(): problems are JSON, whatever the route */
+    int want_html;                   /* no route matched and a browser asked: the 404 is a page */
+    struct json_object *api_problem; /* the problem the last page_api() call answered */
 };
 
 enum http_method http_method_parse(const char *s);
@@ -90,6 +98,11 @@ const char *req_env(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *key);
 const char *req_param(const struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
+const char *req_form(const struct req *r, const char *name);
+/* Sets (or replaces) a request header as req_header() reads it: for inner API calls. */
+void req_set_header(struct req *r, const char *name, const char *value);
+/* application/x-www-form-urlencoded, parameters ignored. */
+int http_is_form_type(const char *content_type);
 
 /*
  * Parses an already-read body as JSON, checking Content-Type first: 415 when

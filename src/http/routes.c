@@ -10,11 +10,14 @@
 #include "http/rbac.h"
 #include "identity/identity_http.h"
 #include "org/org_http.h"
+#include "pages/pages_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
 
-#define PUB R_PUBLIC | R_JSON | R_DB
-#define API R_AUTH | R_JSON | R_DB
+#define PUB  R_PUBLIC | R_JSON | R_DB
+#define API  R_AUTH | R_JSON | R_DB
+#define PAGE R_AUTH | R_HTML | R_DB
+#define FORM R_AUTH | R_HTML | R_CSRF | R_DB
 
 const struct route routes[] = {
     {HTTP_GET, "/healthz", sys_http_healthz, R_PUBLIC | R_JSON, "sys", 0},
@@ -56,6 +59,11 @@ const struct route routes[] = {
     {HTTP_PATCH, "/v1/orgs/{id}", org_http_patch, API | R_FLAG(FLAG_ORG), "org",
      PERM(RES_ORGS, ACT_UPDATE)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
+    {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
+    {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},
+    {HTTP_POST, "/login", pages_http_login, R_PUBLIC | R_HTML | R_CSRF | R_DB, "pages", 0},
+    {HTTP_POST, "/logout", pages_http_logout, FORM, "pages", 0},
+    {HTTP_GET, "/dashboard", pages_http_dashboard, PAGE, "pages", 0},
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},

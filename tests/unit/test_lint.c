@@ -150,20 +150,32 @@ START_TEST(test_migrate_scan_rejects)
 }
 END_TEST
 
-static struct json_object *load_openapi(void)
+/* docs/NAME of the source tree, NUL-terminated in a static buffer; *len its length. */
+static const char *load_doc(const char *name, size_t *len)
 {
-    char path[4096], err[256] = "";
-    struct json_object *doc = NULL;
+    char path[4096];
     FILE *f;
     static char buf[1 << 20];
     size_t n;
 
-    snprintf(path, sizeof(path), "%s/docs/openapi.yaml", srcdir());
+    snprintf(path, sizeof(path), "%s/docs/%s", srcdir(), name);
     f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
-    n = fread(buf, 1, sizeof(buf), f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
-    ck_assert_msg(yaml_to_json(buf, n, &doc, err, sizeof(err)) == 0, "%s: %s", path, err);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static struct json_object *load_openapi(void)
+{
+    char err[256] = "";
+    struct json_object *doc = NULL;
+    size_t n;
+    const char *buf = load_doc("openapi.yaml", &n);
+
+    ck_assert_msg(yaml_to_json(buf, n, &doc, err, sizeof(err)) == 0, "openapi.yaml: %s", err);
     return doc;
 }
 
@@ -198,6 +210,8 @@ START_TEST(test_openapi_routes)
     for (int i = 0; i < routes_count; i++) {
         if (strncmp(routes[i].pattern, "/v1/_test/", 10) == 0)
             continue; /* test fixtures, absent from production builds */
+        if (routes[i].flags & R_HTML)
+            continue; /* pages: docs/pages.md */
         ck_assert_msg(json_object_object_get_ex(paths, routes[i].pattern, &item),
                       "route '%s' is not in docs/openapi.yaml", routes[i].pattern);
         for (size_t k = 0; k < sizeof(ms) / sizeof(ms[0]); k++)
@@ -206,6 +220,26 @@ START_TEST(test_openapi_routes)
                               "%s %s is not in docs/openapi.yaml", names[k], routes[i].pattern);
     }
     json_object_put(doc);
+}
+END_TEST
+
+/* Every page route is in docs/pages.md as `METHOD /path`, each of its methods. */
+START_TEST(test_pages_doc)
+{
+    static const enum http_method ms[] = {HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE};
+    size_t n;
+    const char *doc = load_doc("pages.md", &n);
+    char want[512];
+
+    for (int i = 0; i < routes_count; i++) {
+        if (!(routes[i].flags & R_HTML))
+            continue;
+        for (size_t k = 0; k < sizeof(ms) / sizeof(ms[0]); k++)
+            if (routes[i].methods & ms[k]) {
+                snprintf(want, sizeof(want), "`%s %s`", http_method_name(ms[k]), routes[i].pattern);
+                ck_assert_msg(strstr(doc, want) != NULL, "%s is not in docs/pages.md", want);
+            }
+    }
 }
 END_TEST
 
@@ -219,6 +253,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_migrations);
     tcase_add_test(tc, test_migrate_scan_rejects);
     tcase_add_test(tc, test_openapi_problem_codes);
+    tcase_add_test(tc, test_pages_doc);
     tcase_add_test(tc, test_openapi_routes);
     suite_add_tcase(s, tc);
     return s;
