@@ -174,3 +174,64 @@ export async function orgUser(w, orgId, role, email) {
   assert.equal(s.json.org.id, orgId);
   return { id: u.json.id, token: s.json.access_token };
 }
+
+// A browser without a browser, for the page suites: keeps cookies, follows nothing by
+// itself, and reads each page's CSRF token so forms post as a person would.
+export class Visitor {
+  constructor() {
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  keep(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      if (attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async send(method, path, body, headers = {}) {
+    const h = { accept: 'text/html', ...headers };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    const res = await fetch(BASE + path, { method, body, headers: h, redirect: 'manual' });
+    this.keep(res);
+    const text = await res.text();
+    const m = /name="csrf_token" value="([^"]+)"/.exec(text);
+    if (m) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  get(path) {
+    return this.send('GET', path);
+  }
+
+  // Posts fields as a form; the page's CSRF token is added unless csrf is false (or given).
+  post(path, fields = {}, { csrf = true } = {}) {
+    const f = { ...fields };
+    if (csrf === true && this.csrf && !('csrf_token' in f)) f.csrf_token = this.csrf;
+    return this.send('POST', path, new URLSearchParams(f).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+  }
+
+  // Signs in through the form: GET /login for the token, POST it; returns the POST's answer.
+  async login(user, extra = {}) {
+    await this.get('/login');
+    return this.post('/login', { tenant: user.tenant, email: user.email, password: user.password, ...extra });
+  }
+}
+
+// The demo user of an org type (null: the tenant-wide admin) from dev-credentials.json.
+export function demoUser(orgType) {
+  const u = credentials().demo.find((d) => (d.org_type ?? null) === orgType);
+  if (!u) throw new Error(`no demo user of type ${orgType}`);
+  return u;
+}
