@@ -130,12 +130,8 @@ static void render_once(struct run *r)
 
     if (r->ar) {
         sb_init(&sb, r->ar);
-        if (r->presize) {
-            /* What a worker would get by sizing its body builder: no doubling, no copies. */
-            sb.buf = arena_alloc(r->ar, r->presize);
-            sb.cap = r->presize;
-            sb.buf[0] = '\0';
-        }
+        if (r->presize) /* as page_render sizes a worker's body builder */
+            sb_reserve(&sb, r->presize);
         if (tmpl_render(r->page, r->data, &sb, &err) != 0)
             die("render", err.msg);
         r->arena_allocs += r->ar->nallocs;

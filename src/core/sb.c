@@ -89,6 +89,12 @@ static int sb_grow(struct sb *sb, size_t n)
     return 0;
 }
 
+void sb_reserve(struct sb *sb, size_t n)
+{
+    if (sb_grow(sb, n) == 0 && sb->len == 0)
+        sb->buf[0] = '\0';
+}
+
 void sb_add(struct sb *sb, const char *s, size_t n)
 {
     if (sb_grow(sb, n))

@@ -27,6 +27,8 @@ enum { SB_OK = 0, SB_ENOMEM = -1, SB_ETOOBIG = -2 };
 void sb_init(struct sb *sb, struct arena *ar);
 void sb_release(struct sb *sb); /* frees a malloc'd buffer; sb_init() again to reuse */
 void sb_clear(struct sb *sb);   /* length 0, keeps the buffer and clears the error */
+/* Room for n more bytes without growing: one allocation instead of doublings and copies. */
+void sb_reserve(struct sb *sb, size_t n);
 void sb_add(struct sb *sb, const char *s, size_t n);
 void sb_adds(struct sb *sb, const char *s);
 void sb_addc(struct sb *sb, char c);

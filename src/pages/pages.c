@@ -398,16 +398,44 @@ static int plain_error(struct req *r, const char *why)
     return 500;
 }
 
+/*
+ * The largest page each template rendered in this worker: the body builder starts that
+ * big, so a page costs one allocation instead of a dozen doublings and copies.
+ */
+static struct {
+    const struct tmpl *t;
+    size_t size;
+} size_hints[32];
+
+static size_t *size_hint(const struct tmpl *t)
+{
+    for (size_t i = 0; i < sizeof(size_hints) / sizeof(size_hints[0]); i++) {
+        if (size_hints[i].t == t)
+            return &size_hints[i].size;
+        if (!size_hints[i].t) {
+            size_hints[i].t = t;
+            return &size_hints[i].size;
+        }
+    }
+    return NULL; /* more templates than slots: those grow as they go */
+}
+
 int page_render(struct req *r, int status, const char *name, struct json_object *data)
 {
     const struct tmpl *t = set ? tmpl_set_get(set, name) : NULL;
     struct tmpl_error err;
+    size_t *hint;
 
     if (!t)
         return plain_error(r, arena_printf(r->ar, "no template '%s'", name));
     sb_clear(&r->body_out);
+    hint = size_hint(t);
+    if (hint && *hint)
+        sb_reserve(&r->body_out, *hint);
     if (tmpl_render(t, data, &r->body_out, &err) != 0)
         return plain_error(r, err.msg);
+    if (hint && r->body_out.len > *hint && r->body_out.len <= 4u << 20)
+        *hint = r->body_out.len;
     r->status = status;
     r->content_type = "text/html; charset=utf-8";
     resp_header(r, "Cache-Control", "no-store");

@@ -228,12 +228,40 @@ START_TEST(test_escape_growth)
 }
 END_TEST
 
+/* A reserved builder takes that much without moving its buffer; the limit still holds. */
+START_TEST(test_reserve)
+{
+    struct sb sb;
+    const char *buf;
+
+    sb_start(&sb, _i);
+    sb_reserve(&sb, 5000);
+    ck_assert_int_eq(sb_error(&sb), SB_OK);
+    ck_assert_uint_ge(sb.cap, 5001);
+    ck_assert_uint_eq(sb.len, 0);
+    ck_assert_str_eq(sb.buf, "");
+    buf = sb.buf;
+    for (int i = 0; i < 5000; i++)
+        sb_addc(&sb, 'x');
+    ck_assert_ptr_eq(sb.buf, buf);
+    ck_assert_uint_eq(sb.len, 5000);
+    sb_finish(&sb);
+
+    sb_start(&sb, _i);
+    sb.limit = 100;
+    sb_reserve(&sb, 101);
+    ck_assert_int_eq(sb_error(&sb), SB_ETOOBIG);
+    sb_finish(&sb);
+}
+END_TEST
+
 Suite *sb_suite(void)
 {
     Suite *s = suite_create("sb");
     TCase *tc = tcase_create("core");
 
     tcase_add_loop_test(tc, test_growth, 0, 2);
+    tcase_add_loop_test(tc, test_reserve, 0, 2);
     tcase_add_loop_test(tc, test_basic_appends, 0, 2);
     tcase_add_loop_test(tc, test_limit_sticky, 0, 2);
     tcase_add_loop_test(tc, test_escape_growth, 0, 2);
