@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as jose from 'jose';
-import { req, json, login, newTenant, jwtSecret, assertProblem, Visitor, demoUser, ROOT } from './lib.mjs';
+import { req, json, login, newTenant, jwtSecret, assertProblem, Visitor, demoUser, fcgi, ROOT } from './lib.mjs';
 
 const cookieOf = (res, name) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
 
@@ -229,4 +229,21 @@ test('a template that does not compile stops start-up with file:line:col', () =>
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('over TLS (HTTPS=on from nginx) the cookies are Secure', async () => {
+  const u = demoUser('customer');
+  const base = { REQUEST_URI: '/login', REQUEST_METHOD: 'GET', HTTPS: 'on', REMOTE_ADDR: '127.0.0.1' };
+  const form = await fcgi(base);
+  assert.equal(form.status, 200);
+  const csrfCookie = form.headers.find(([k, v]) => k === 'set-cookie' && v.startsWith('trellis_csrf='))[1];
+  assert.match(csrfCookie, /; Secure$/);
+  const token = /name="csrf_token" value="([^"]+)"/.exec(form.body)[1];
+  const body = new URLSearchParams({ csrf_token: token, tenant: u.tenant, email: u.email, password: u.password }).toString();
+  const r = await fcgi({ ...base, REQUEST_METHOD: 'POST', CONTENT_TYPE: 'application/x-www-form-urlencoded',
+    CONTENT_LENGTH: Buffer.byteLength(body), HTTP_COOKIE: csrfCookie.split(';')[0] }, body);
+  assert.equal(r.status, 303, r.body);
+  const cookies = r.headers.filter(([k]) => k === 'set-cookie').map(([, v]) => v);
+  assert.equal(cookies.length, 2);
+  for (const c of cookies) assert.match(c, /; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
 });

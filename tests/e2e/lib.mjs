@@ -235,3 +235,57 @@ export function demoUser(orgType) {
   if (!u) throw new Error(`no demo user of type ${orgType}`);
   return u;
 }
+
+// One request straight to the pool's FastCGI socket, bypassing nginx: for what nginx would
+// only send over TLS (HTTPS=on). params are the CGI variables; answers {status, headers, body}.
+export function fcgi(params, body = '') {
+  const rec = (type, content) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt8(1, 0); // version
+    h.writeUInt8(type, 1);
+    h.writeUInt16BE(1, 2); // request id
+    h.writeUInt16BE(content.length, 4);
+    return Buffer.concat([h, content]);
+  };
+  const len = (n) => {
+    if (n < 128) return Buffer.from([n]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE((n | 0x80000000) >>> 0);
+    return b;
+  };
+  const pairs = Buffer.concat(Object.entries(params).map(([k, v]) => {
+    const kb = Buffer.from(k);
+    const vb = Buffer.from(String(v));
+    return Buffer.concat([len(kb.length), len(vb.length), kb, vb]);
+  }));
+  const stdin = Buffer.from(body);
+  const begin = Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]); // responder, no keep-alive
+  const out = Buffer.concat([rec(1, begin), rec(4, pairs), rec(4, Buffer.alloc(0)),
+    ...(stdin.length ? [rec(5, stdin)] : []), rec(5, Buffer.alloc(0))]);
+  return new Promise((resolve, reject) => {
+    const s = net.connect(`${VAR}/run/trellis.sock`);
+    let buf = Buffer.alloc(0);
+    let stdout = Buffer.alloc(0);
+    s.on('connect', () => s.write(out));
+    s.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= 8) {
+        const type = buf[1];
+        const n = buf.readUInt16BE(4);
+        const pad = buf[6];
+        if (buf.length < 8 + n + pad) break;
+        if (type === 6) stdout = Buffer.concat([stdout, buf.subarray(8, 8 + n)]);
+        buf = buf.subarray(8 + n + pad);
+        if (type === 3) s.end(); // END_REQUEST
+      }
+    });
+    s.on('error', reject);
+    s.on('close', () => {
+      const text = stdout.toString('utf8');
+      const i = text.indexOf('\r\n\r\n');
+      const headers = text.slice(0, i).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]);
+      const status = Number((headers.find(([k]) => k === 'status') || [0, '200'])[1].slice(0, 3));
+      resolve({ status, headers, body: text.slice(i + 4) });
+    });
+  });
+}
