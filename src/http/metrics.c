@@ -90,6 +90,16 @@ static uint64_t get(const uint64_t *c)
     return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
+int metrics_workers(void)
+{
+    return shm ? (int)get(&shm->workers) : 0;
+}
+
+long long metrics_uptime(void)
+{
+    return shm ? (long long)(time(NULL) - shm->started) : 0;
+}
+
 void metrics_render(struct sb *out, const struct route *routes, int nroutes)
 {
     uint64_t cum = 0;

@@ -12,6 +12,9 @@ void metrics_observe(int route_idx, int status, double seconds);
 void metrics_worker_restart(void);
 void metrics_db_error(void);
 void metrics_set_workers(int n);
+/* What the master keeps running, and seconds since it started: 0 before metrics_init(). */
+int metrics_workers(void);
+long long metrics_uptime(void);
 void metrics_render(struct sb *out, const struct route *routes, int nroutes);
 
 #endif
