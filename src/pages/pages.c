@@ -35,6 +35,14 @@ static const char *const required[] = {
     "dashboards/service_provider",
     "dashboards/supplier",
     "dashboards/customer",
+    "orgs/list",
+    "orgs/detail",
+    "orgs/new",
+    "users/list",
+    "users/detail",
+    "users/new",
+    "settings",
+    "audit",
 };
 
 static int page_problem(struct req *r, const struct problem_info *pi, const char *detail);

@@ -1,0 +1,1 @@
+ALTER TABLE audit_log DROP KEY ix_audit_at;
