@@ -4,12 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, orgUser } from './lib.mjs';
+import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
 
 const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
 const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 // Response bodies are checked against the schemas docs/openapi.yaml promises.
@@ -32,15 +31,7 @@ const counts = (tid) => sql(`SELECT (SELECT COUNT(*) FROM organizations WHERE te
   (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${tid}), (SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${tid})`);
 
 // A fresh tenant, its admin's session, and the org feature on (it is off for new tenants).
-async function world(prefix = 'org') {
-  const t = await newTenant(prefix);
-  const s = await login(t.slug, t.admin.email, t.admin.password);
-  assert.equal(s.status, 200, s.text);
-  const admin = s.json.access_token;
-  const on = await put('/v1/settings', { flags: { org: true } }, admin);
-  assert.equal(on.status, 200, on.text);
-  return { t, admin, adminId: s.json.user.id };
-}
+const world = (prefix = 'org') => adminWorld(prefix, { org: true });
 
 async function createOrg(token, body) {
   const r = await post('/v1/orgs', body, token);

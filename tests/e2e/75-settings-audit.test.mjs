@@ -2,24 +2,18 @@
 // (GET /v1/audit-logs): partial PUTs, If-Match, validation, who may, and who sees which rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem, post, orgUser } from './lib.mjs';
+import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
 
 const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
 const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
 const FLAGS = ['org', 'channels', 'catalog_publishing', 'price_books', 'price_resolution', 'service_policies', 'resp_org_assignment', 'engineers', 'event_dispatcher'];
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const tenantRow = (tid) => sql(`SELECT flags, timezone, locale, currency, rounding, lockout_threshold, lockout_minutes, version FROM tenants WHERE id = ${tid}`);
 const writes = (tid) => sql(`SELECT (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${tid}), (SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${tid})`);
 
-async function world(prefix = 'set') {
-  const t = await newTenant(prefix);
-  const s = await login(t.slug, t.admin.email, t.admin.password);
-  assert.equal(s.status, 200, s.text);
-  return { t, admin: s.json.access_token, adminId: s.json.user.id };
-}
+const world = (prefix = 'set') => adminWorld(prefix);
 
 test('a new tenant has every flag off and the default settings; the ETag is its version', async () => {
   const { t, admin } = await world();

@@ -3,7 +3,7 @@
 // the same tenant see nothing of each other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, post, newTenant, orgUser, sql, credentials, workersWanted, Visitor } from './lib.mjs';
+import { req, json, bearer, login, post, newTenant, orgUser, sql, credentials, workersWanted, Visitor, adminWorld } from './lib.mjs';
 
 const TYPES = ['manufacturer', 'distributor', 'dealer', 'hospital', 'service_provider', 'supplier', 'customer'];
 const DEMO_ORGS = ['ACME', 'BioMed', 'D1', 'DL1', 'H1', 'ServiceCo', 'PartsCo', 'Plant C1'];
@@ -187,12 +187,7 @@ test('the platform super admin sees every tenant with its counts, and system hea
 
 // A fresh tenant with the org feature on, two orgs and their people.
 async function world() {
-  const t = await newTenant('dash');
-  const s = await login(t.slug, t.admin.email, t.admin.password);
-  assert.equal(s.status, 200, s.text);
-  const admin = s.json.access_token;
-  const on = await req('PUT', '/v1/settings', json({ flags: { org: true } }, bearer(admin)));
-  assert.equal(on.status, 200, on.text);
+  const { t, admin } = await adminWorld('dash', { org: true });
   const mk = async (body) => {
     const r = await post('/v1/orgs', body, admin);
     assert.equal(r.status, 201, r.text);

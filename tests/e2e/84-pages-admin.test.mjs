@@ -3,7 +3,7 @@
 // API's rules (validation, If-Match, CSRF), and nothing of another tenant or org may show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, post, orgUser, sql, Visitor, demoUser } from './lib.mjs';
+import { req, json, bearer, login, newTenant, post, put, orgUser, sql, Visitor, demoUser, adminWorld } from './lib.mjs';
 
 const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const api = async (path, token) => {
@@ -11,7 +11,6 @@ const api = async (path, token) => {
   assert.equal(r.status, 200, `${path}: ${r.text}`);
   return r.json;
 };
-const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
 const writes = (tid) => sql(`SELECT (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${tid}), (SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${tid})`);
 
 const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
@@ -42,15 +41,10 @@ function assertErrorPage(r, status, code) {
 
 // A fresh tenant with the org feature on, its admin signed in to the API and as a Visitor.
 async function world(prefix = 'pa') {
-  const t = await newTenant(prefix);
-  const s = await login(t.slug, t.admin.email, t.admin.password);
-  assert.equal(s.status, 200, s.text);
-  const admin = s.json.access_token;
-  const on = await put('/v1/settings', { flags: { org: true } }, admin);
-  assert.equal(on.status, 200, on.text);
+  const w = await adminWorld(prefix, { org: true });
   const v = new Visitor();
-  assert.equal((await v.login({ tenant: t.slug, email: t.admin.email, password: t.admin.password })).status, 303);
-  return { t, admin, adminId: s.json.user.id, v };
+  assert.equal((await v.login({ tenant: w.t.slug, email: w.t.admin.email, password: w.t.admin.password })).status, 303);
+  return { ...w, v };
 }
 
 async function makeOrg(w, body) {

@@ -163,6 +163,23 @@ export async function newTenant(prefix = 't') {
 // POST with a bearer token.
 export const post = (path, body, token, headers = {}) => req('POST', path, json(body, { ...bearer(token), ...headers }));
 
+// PUT with a bearer token.
+export const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
+
+// A fresh tenant and its admin's API session; flags (e.g. {org: true}) are turned on, as
+// they are all off for a new tenant. Returns {t, admin: the access token, adminId}.
+export async function adminWorld(prefix, flags = null) {
+  const t = await newTenant(prefix);
+  const s = await login(t.slug, t.admin.email, t.admin.password);
+  assert.equal(s.status, 200, s.text);
+  const admin = s.json.access_token;
+  if (flags) {
+    const on = await put('/v1/settings', { flags }, admin);
+    assert.equal(on.status, 200, on.text);
+  }
+  return { t, admin, adminId: s.json.user.id };
+}
+
 // A user of one organization, made through the API, and its session in that organization.
 // w is {t: the tenant from newTenant(), admin: its admin's access token}.
 export async function orgUser(w, orgId, role, email) {
