@@ -484,3 +484,12 @@ int json_read_fields(struct arena *ar, struct json_object *obj, const struct jfi
     }
     return fe->n == before ? 0 : -1;
 }
+
+const char *json_str_field(struct json_object *o, const char *key)
+{
+    struct json_object *v = NULL;
+
+    return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}

@@ -30,6 +30,9 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
 /* Hands obj to the arena: json_object_put at reset. Returns obj. */
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj);
 
+/* o's member key when it is a string, else NULL (also when o is NULL). */
+const char *json_str_field(struct json_object *o, const char *key);
+
 /* obj serialised compactly (no escaped slashes) into an arena string. */
 const char *json_text(struct arena *ar, struct json_object *obj);
 

@@ -75,13 +75,13 @@ int identity_split_token(const char *token, int64_t *tenant_id, const char **sec
     return 0;
 }
 
+const char *const identity_member_roles[] = {
+    "org_admin", "ops_manager", "branch_manager", "engineer", "agent", "viewer", NULL};
+
 int identity_is_member_role(const char *role)
 {
-    static const char *const roles[] = {"org_admin", "ops_manager", "branch_manager",
-                                        "engineer",  "agent",       "viewer"};
-
-    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-        if (strcmp(roles[i], role) == 0)
+    for (size_t i = 0; identity_member_roles[i]; i++)
+        if (strcmp(identity_member_roles[i], role) == 0)
             return 1;
     return 0;
 }

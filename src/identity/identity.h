@@ -22,7 +22,8 @@ int identity_split_token(const char *token, int64_t *tenant_id, const char **sec
 #define IDENTITY_INVITE_TTL (7L * 24 * 3600)
 #define IDENTITY_RESET_TTL  3600
 
-/* Membership roles (no tenant-wide ones); 1 when role is one. */
+/* Membership roles (no tenant-wide ones), NULL-terminated; 1 when role is one. */
+extern const char *const identity_member_roles[];
 int identity_is_member_role(const char *role);
 
 /* The platform tenant, home of the super admins. */

@@ -5,8 +5,9 @@
 
 #include <json-c/json.h>
 
-static const char *const types[] = {"manufacturer",     "distributor", "dealer",   "supplier",
-                                    "service_provider", "hospital",    "customer", NULL};
+const char *const org_types[] = {"manufacturer",     "distributor", "dealer",   "supplier",
+                                 "service_provider", "hospital",    "customer", NULL};
+const char *const org_statuses[] = {"active", "inactive", NULL};
 
 /* Bytes below 0x20 and DEL: a name or label with them prints badly everywhere. */
 static int has_control(const char *s, size_t n)
@@ -19,8 +20,8 @@ static int has_control(const char *s, size_t n)
 
 const char *org_check_type(const char *type)
 {
-    for (int i = 0; types[i]; i++)
-        if (strcmp(types[i], type) == 0)
+    for (int i = 0; org_types[i]; i++)
+        if (strcmp(org_types[i], type) == 0)
             return NULL;
     return "must be one of manufacturer, distributor, dealer, supplier, service_provider, "
            "hospital, customer";
@@ -28,8 +29,9 @@ const char *org_check_type(const char *type)
 
 const char *org_check_status(const char *status)
 {
-    if (strcmp(status, "active") == 0 || strcmp(status, "inactive") == 0)
-        return NULL;
+    for (int i = 0; org_statuses[i]; i++)
+        if (strcmp(org_statuses[i], status) == 0)
+            return NULL;
     return "must be active or inactive";
 }
 

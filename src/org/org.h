@@ -16,6 +16,10 @@
 #define ORG_METADATA_DEPTH 16    /* levels of objects and arrays, the object included */
 #define ORG_QUERY_MAX      200   /* bytes of ?q= */
 
+/* The organization types and statuses, NULL-terminated: the one list forms and checks use. */
+extern const char *const org_types[];
+extern const char *const org_statuses[];
+
 /* manufacturer|distributor|dealer|supplier|service_provider|hospital|customer */
 const char *org_check_type(const char *type);
 /* active|inactive */

@@ -18,31 +18,15 @@
 #include "http/rbac.h"
 #include "http/request.h"
 #include "identity/identity_http.h"
+#include "org/org.h"
 #include "tmpl/tmpl.h"
 
 static struct tmpl_set *set;
 
 /* What the code renders by name: a set without them must not start. */
 static const char *const required[] = {
-    "layout",
-    "login",
-    "error",
-    "dashboards/global",
-    "dashboards/manufacturer",
-    "dashboards/distributor",
-    "dashboards/dealer",
-    "dashboards/hospital",
-    "dashboards/service_provider",
-    "dashboards/supplier",
-    "dashboards/customer",
-    "orgs/list",
-    "orgs/detail",
-    "orgs/new",
-    "users/list",
-    "users/detail",
-    "users/new",
-    "settings",
-    "audit",
+    "layout",   "login",      "error",        "dashboards/global", "orgs/list", "orgs/detail",
+    "orgs/new", "users/list", "users/detail", "users/new",         "settings",  "audit",
 };
 
 static int page_problem(struct req *r, const struct problem_info *pi, const char *detail);
@@ -51,19 +35,30 @@ int pages_load(const struct config *cfg, char *err, size_t errlen)
 {
     struct tmpl_set *s = tmpl_set_new();
     struct tmpl_error te;
+    size_t ntypes = 0;
+
+    while (org_types[ntypes])
+        ntypes++;
 
     if (tmpl_set_load_dir(s, cfg->templates_dir, &te) != 0 || tmpl_set_check(s, &te) != 0) {
         snprintf(err, errlen, "%s", te.msg);
         tmpl_set_free(s);
         return -1;
     }
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-        if (!tmpl_set_get(s, required[i])) {
-            snprintf(err, errlen, "%s: no template '%s' (%s/%s.mustache)", cfg->templates_dir,
-                     required[i], cfg->templates_dir, required[i]);
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]) + ntypes; i++) {
+        char name[64];
+        if (i < sizeof(required) / sizeof(required[0]))
+            snprintf(name, sizeof(name), "%s", required[i]);
+        else /* a dashboard for every organization type */
+            snprintf(name, sizeof(name), "dashboards/%s",
+                     org_types[i - sizeof(required) / sizeof(required[0])]);
+        if (!tmpl_set_get(s, name)) {
+            snprintf(err, errlen, "%s: no template '%s' (%s/%s.mustache)", cfg->templates_dir, name,
+                     cfg->templates_dir, name);
             tmpl_set_free(s);
             return -1;
         }
+    }
     tmpl_set_free(set);
     set = s;
     problem_set_page(page_problem);
@@ -232,21 +227,12 @@ int page_api(struct req *r, handler_fn h, const char *query, struct json_object 
     return 0;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
-
 const char *page_api_detail(struct req *r)
 {
-    const char *d = r->api_problem ? jstr(r->api_problem, "detail") : NULL;
+    const char *d = r->api_problem ? json_str_field(r->api_problem, "detail") : NULL;
 
     if (!d && r->api_problem)
-        d = jstr(r->api_problem, "title");
+        d = json_str_field(r->api_problem, "title");
     return d ? d : "the request failed";
 }
 
@@ -292,9 +278,11 @@ int pages_authenticate(struct req *r)
         struct json_object *body = json_arena_own(r->ar, json_object_new_object()), *out;
         json_object_object_add(body, "refresh_token", json_object_new_string(ref));
         rc = page_api(r, identity_http_refresh, NULL, body, &out);
-        if (rc == 0 && jstr(out, "access_token") && jstr(out, "refresh_token")) {
-            page_set_session(r, jstr(out, "access_token"), jstr(out, "refresh_token"));
-            rc = session_try(r, jstr(out, "access_token"));
+        if (rc == 0 && json_str_field(out, "access_token") &&
+            json_str_field(out, "refresh_token")) {
+            page_set_session(r, json_str_field(out, "access_token"),
+                             json_str_field(out, "refresh_token"));
+            rc = session_try(r, json_str_field(out, "access_token"));
             if (rc == 0)
                 return 0;
         }
@@ -499,7 +487,8 @@ int page_api_problem(struct req *r)
         status = 500;
     if (p)
         json_object_object_get_ex(p, "errors", &errors);
-    return render_error(r, status, p && jstr(p, "code") ? jstr(p, "code") : "internal_error",
-                        p && jstr(p, "title") ? jstr(p, "title") : "Internal Server Error",
-                        page_api_detail(r), errors);
+    return render_error(
+        r, status, p && json_str_field(p, "code") ? json_str_field(p, "code") : "internal_error",
+        p && json_str_field(p, "title") ? json_str_field(p, "title") : "Internal Server Error",
+        page_api_detail(r), errors);
 }

@@ -15,7 +15,9 @@
 #include "http/params.h"
 #include "http/rbac.h"
 #include "http/request.h"
+#include "identity/identity.h"
 #include "identity/identity_http.h"
+#include "org/org.h"
 #include "org/org_http.h"
 #include "pages/pages.h"
 #include "tenant/tenant_http.h"
@@ -23,13 +25,8 @@
 #define JSTR(s)  json_object_new_string(s)
 #define JBOOL(b) json_object_new_boolean(b)
 
-static const char *const org_types[] = {"manufacturer",     "distributor", "dealer",   "supplier",
-                                        "service_provider", "hospital",    "customer", NULL};
-static const char *const org_statuses[] = {"active", "inactive", NULL};
 static const char *const user_statuses[] = {"active", "inactive", "pending_invitation", "locked",
                                             NULL};
-static const char *const member_roles[] = {
-    "org_admin", "ops_manager", "branch_manager", "engineer", "agent", "viewer", NULL};
 static const char *const roundings[] = {"half_away_from_zero", "half_even", NULL};
 
 /* What ?done= may say after a redirect: fixed texts, never words from the URL. */
@@ -54,13 +51,6 @@ static struct json_object *jget(struct json_object *o, const char *key)
     struct json_object *v = NULL;
 
     return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-    struct json_object *v = jget(o, key);
-
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
 static int64_t jint(struct json_object *o, const char *key)
@@ -199,7 +189,7 @@ static void add_badges(struct json_object *rows)
 
     for (size_t i = 0; i < n; i++) {
         struct json_object *o = json_object_array_get_idx(rows, i);
-        json_object_object_add(o, "badge", JSTR(badge_of(jstr(o, "status"))));
+        json_object_object_add(o, "badge", JSTR(badge_of(json_str_field(o, "status"))));
     }
 }
 
@@ -227,7 +217,7 @@ static void add_field_errors(struct req *r, struct json_object *d, struct json_o
 
     for (size_t i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(list, i);
-        const char *field = jstr(e, "field"), *msg = jstr(e, "message"), *had;
+        const char *field = json_str_field(e, "field"), *msg = json_str_field(e, "message"), *had;
         char key[64];
         size_t k;
 
@@ -240,7 +230,7 @@ static void add_field_errors(struct req *r, struct json_object *d, struct json_o
         for (k = 0; fields[k] && strcmp(fields[k], key) != 0; k++)
             ;
         if (fields[k]) {
-            had = jstr(by, key);
+            had = json_str_field(by, key);
             json_object_object_add(by, key,
                                    JSTR(had ? arena_printf(r->ar, "%s; %s", had, msg) : msg));
         } else {
@@ -315,7 +305,7 @@ static int list_data(struct req *r, struct json_object *d, handler_fn h, const c
     if (rc)
         return rc;
     jshare(d, "rows", jget(out, "data"));
-    next = jstr(out, "next_cursor");
+    next = json_str_field(out, "next_cursor");
     json_object_object_add(d, "pager_path", JSTR(path));
     if (next)
         json_object_object_add(d, "next_query", JSTR(pass_query(r, keys, next)));
@@ -336,7 +326,7 @@ static void audit_rows(struct req *r, struct json_object *rows)
     for (size_t i = 0; i < n; i++) {
         struct json_object *o = json_object_array_get_idx(rows, i), *b = jget(o, "before"),
                            *a = jget(o, "after");
-        const char *entity = jstr(o, "entity");
+        const char *entity = json_str_field(o, "entity");
 
         if (b)
             json_object_object_add(o, "before_text", JSTR(json_text(r->ar, b)));
@@ -357,7 +347,7 @@ static struct json_object *org_choices(struct req *r, int64_t selected)
     size_t n;
 
     if (!orgs_readable(r) || page_api(r, org_http_list, "limit=200", NULL, &out) != 0 ||
-        jstr(out, "next_cursor"))
+        json_str_field(out, "next_cursor"))
         return NULL;
     rows = jget(out, "data");
     n = rows ? json_object_array_length(rows) : 0;
@@ -365,7 +355,8 @@ static struct json_object *org_choices(struct req *r, int64_t selected)
     for (size_t i = 0; i < n; i++) {
         struct json_object *row = json_object_array_get_idx(rows, i), *o = json_object_new_object();
         json_object_object_add(o, "value", json_object_new_int64(jint(row, "id")));
-        json_object_object_add(o, "label", JSTR(jstr(row, "name") ? jstr(row, "name") : ""));
+        json_object_object_add(
+            o, "label", JSTR(json_str_field(row, "name") ? json_str_field(row, "name") : ""));
         json_object_object_add(o, "selected", JBOOL(jint(row, "id") == selected));
         json_object_array_add(a, o);
     }
@@ -409,8 +400,8 @@ static int org_page(struct req *r, int status, const char *error, struct json_ob
     if (rc)
         return page_api_problem(r);
     id = jint(org, "id");
-    d = page_data(r, jstr(org, "name") ? jstr(org, "name") : "Organization");
-    json_object_object_add(org, "badge", JSTR(badge_of(jstr(org, "status"))));
+    d = page_data(r, json_str_field(org, "name") ? json_str_field(org, "name") : "Organization");
+    json_object_object_add(org, "badge", JSTR(badge_of(json_str_field(org, "status"))));
     meta = jget(org, "metadata");
     m = json_object_new_array();
     if (meta && json_object_is_type(meta, json_type_object)) {
@@ -437,7 +428,8 @@ static int org_page(struct req *r, int status, const char *error, struct json_ob
         add_badges(jget(out, "data"));
         json_object_object_add(d, "show_members", JBOOL(1));
         jshare(d, "members", jget(out, "data"));
-        json_object_object_add(d, "members_more", JBOOL(jstr(out, "next_cursor") != NULL));
+        json_object_object_add(d, "members_more",
+                               JBOOL(json_str_field(out, "next_cursor") != NULL));
     }
     if (may(r, RES_AUDIT, ACT_READ)) {
         rc = page_api(r, audit_http_list,
@@ -452,17 +444,21 @@ static int org_page(struct req *r, int status, const char *error, struct json_ob
     if (may(r, RES_ORGS, ACT_UPDATE)) {
         struct json_object *f = typed ? json_object_get(typed) : json_object_new_object();
         if (!typed) {
-            json_object_object_add(f, "name", JSTR(jstr(org, "name") ? jstr(org, "name") : ""));
-            json_object_object_add(f, "region",
-                                   JSTR(jstr(org, "region") ? jstr(org, "region") : ""));
-            json_object_object_add(f, "status",
-                                   JSTR(jstr(org, "status") ? jstr(org, "status") : ""));
+            json_object_object_add(
+                f, "name", JSTR(json_str_field(org, "name") ? json_str_field(org, "name") : ""));
+            json_object_object_add(
+                f, "region",
+                JSTR(json_str_field(org, "region") ? json_str_field(org, "region") : ""));
+            json_object_object_add(
+                f, "status",
+                JSTR(json_str_field(org, "status") ? json_str_field(org, "status") : ""));
             json_object_object_add(f, "version", json_object_new_int64(jint(org, "version")));
         }
         /* an organization's own admin may rename it; its status is the tenant's decision */
         if (!r->ctx.org_id) {
             json_object_object_add(f, "may_set_status", JBOOL(1));
-            json_object_object_add(f, "status_options", options(org_statuses, jstr(f, "status")));
+            json_object_object_add(f, "status_options",
+                                   options(org_statuses, json_str_field(f, "status")));
         }
         json_object_object_add(d, "form", f);
     }
@@ -623,8 +619,8 @@ static int user_page(struct req *r, int status, const char *error, struct json_o
 
     if (rc)
         return page_api_problem(r);
-    d = page_data(r, jstr(user, "email") ? jstr(user, "email") : "User");
-    st = jstr(user, "status");
+    d = page_data(r, json_str_field(user, "email") ? json_str_field(user, "email") : "User");
+    st = json_str_field(user, "status");
     json_object_object_add(user, "badge", JSTR(badge_of(st)));
     json_object_object_add(
         user, "is_locked",
@@ -640,8 +636,8 @@ static int user_page(struct req *r, int status, const char *error, struct json_o
             rc = api_for_id(r, org_http_get, org_id, &out);
             if (rc >= 500)
                 return page_api_problem(r);
-            if (rc == 0 && jstr(out, "name"))
-                json_object_object_add(m, "org_name", JSTR(jstr(out, "name")));
+            if (rc == 0 && json_str_field(out, "name"))
+                json_object_object_add(m, "org_name", JSTR(json_str_field(out, "name")));
         }
         json_object_object_add(m, "may_end",
                                JBOOL(may(r, RES_MEMBERSHIPS, ACT_DELETE) &&
@@ -651,9 +647,10 @@ static int user_page(struct req *r, int status, const char *error, struct json_o
     json_object_object_add(d, "may_unlock", JBOOL(may(r, RES_USERS, ACT_UPDATE)));
     if (may(r, RES_MEMBERSHIPS, ACT_CREATE)) {
         f = json_object_new_object();
-        add_org_field(r, f, typed ? jstr(typed, "org_id") : NULL, 0);
-        json_object_object_add(f, "role_options",
-                               options(member_roles, typed ? jstr(typed, "role") : "viewer"));
+        add_org_field(r, f, typed ? json_str_field(typed, "org_id") : NULL, 0);
+        json_object_object_add(
+            f, "role_options",
+            options(identity_member_roles, typed ? json_str_field(typed, "role") : "viewer"));
         json_object_object_add(d, "membership_form", f);
     }
     if (error)
@@ -836,7 +833,7 @@ static int settings_page(struct req *r, int status, const char *error, struct js
     }
     json_object_object_add(
         f, "rounding_options",
-        options(roundings, typed ? req_form(r, "rounding") : jstr(cur, "rounding")));
+        options(roundings, typed ? req_form(r, "rounding") : json_str_field(cur, "rounding")));
     json_object_object_add(d, "form", f);
     jshare(d, "current", cur);
     if (error)
