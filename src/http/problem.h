@@ -15,6 +15,7 @@ struct req;
     X(PROB_UNAUTHORIZED_CREDENTIALS, 401, "invalid_credentials", "Invalid Credentials")            \
     X(PROB_FORBIDDEN, 403, "forbidden", "Forbidden")                                               \
     X(PROB_CSRF, 403, "csrf_failed", "CSRF Check Failed")                                          \
+    X(PROB_NOT_PUBLISHED_UPSTREAM, 403, "not_published_upstream", "Not Published Upstream")        \
     X(PROB_NOT_FOUND, 404, "not_found", "Not Found")                                               \
     X(PROB_FEATURE_DISABLED, 404, "feature_disabled", "Feature Disabled")                          \
     X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
@@ -23,6 +24,7 @@ struct req;
     X(PROB_TOO_LARGE, 413, "payload_too_large", "Payload Too Large")                               \
     X(PROB_UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "Unsupported Media Type")             \
     X(PROB_UNPROCESSABLE, 422, "unprocessable", "Unprocessable Content")                           \
+    X(PROB_RECIPIENT_INELIGIBLE, 422, "recipient_ineligible", "Recipient Ineligible")              \
     X(PROB_ACCOUNT_LOCKED, 423, "account_locked", "Locked")                                        \
     X(PROB_TOO_MANY, 429, "too_many_requests", "Too Many Requests")                                \
     X(PROB_HEADERS_TOO_LARGE, 431, "headers_too_large", "Request Header Fields Too Large")         \

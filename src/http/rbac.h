@@ -9,7 +9,13 @@
     X(RES_USERS, "users")                                                                          \
     X(RES_MEMBERSHIPS, "memberships")                                                              \
     X(RES_ORGS, "orgs")                                                                            \
-    X(RES_AUDIT, "audit_logs")
+    X(RES_AUDIT, "audit_logs")                                                                     \
+    X(RES_RELATIONSHIPS, "relationships")                                                          \
+    X(RES_CHANNELS, "channels")                                                                    \
+    X(RES_CATALOG, "catalog")                                                                      \
+    X(RES_PUBLICATIONS, "publications")                                                            \
+    X(RES_LISTINGS, "listings")                                                                    \
+    X(RES_IMPORTS, "imports")
 
 enum rbac_resource {
     RES_NONE = 0, /* any authenticated user */

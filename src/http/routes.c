@@ -58,6 +58,9 @@ const struct route routes[] = {
      PERM(RES_ORGS, ACT_READ)},
     {HTTP_PATCH, "/v1/orgs/{id}", org_http_patch, API | R_FLAG(FLAG_ORG), "org",
      PERM(RES_ORGS, ACT_UPDATE)},
+    /* relationships and channels */
+    /* products, SKUs, offerings and imports */
+    /* publishing and listings */
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},
@@ -88,6 +91,7 @@ const struct route routes[] = {
     {HTTP_POST, "/settings", pages_http_settings_update, FORM, "pages",
      PERM(RES_SETTINGS, ACT_UPDATE)},
     {HTTP_GET, "/audit", pages_http_audit, PAGE, "pages", PERM(RES_AUDIT, ACT_READ)},
+/* catalog pages */
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},
