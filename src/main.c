@@ -23,6 +23,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/routes.h"
+#include "identity/principal.h"
 #include "pages/pages.h"
 #include "sys/sys_http.h"
 #include "worker.h"
@@ -454,7 +455,7 @@ int main(int argc, char **argv)
     if (write_pid_file(M.cfg.pid_file) != 0)
         return 1;
     M.listen_fd = open_socket(M.cfg.socket, (int)M.cfg.backlog);
-    if (M.listen_fd < 0 || metrics_init(routes_count) != 0) {
+    if (M.listen_fd < 0 || metrics_init(routes_count) != 0 || principal_init() != 0) {
         unlink(M.cfg.pid_file);
         return 1;
     }

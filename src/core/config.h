@@ -39,8 +39,9 @@ struct config {
     char *jwt_previous_secret; /* still accepted during a rotation; "" when none */
     char *jwt_previous_kid;
     char *issuer;
-    long access_ttl;  /* seconds */
-    long refresh_ttl; /* seconds */
+    long access_ttl;    /* seconds */
+    long refresh_ttl;   /* seconds */
+    long principal_ttl; /* seconds a worker may reuse a principal read; 0: never */
 };
 
 void config_defaults(struct config *c);

@@ -4,6 +4,7 @@
 #include "audit/audit.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "identity/principal.h"
 
 int write_audit(struct req *r, int64_t tenant_id, const char *action, const char *entity,
                 int64_t entity_id, const char *before, const char *after)
@@ -37,5 +38,10 @@ int write_commit(struct req *r, int64_t tenant_id, const char *action, const cha
 
     if (!rc && event)
         rc = write_event(r, tenant_id, event, entity, entity_id, after ? after : before);
-    return rc ? rc : db_commit(r->db);
+    if (!rc)
+        rc = db_commit(r->db);
+    /* after the commit: a worker that reads the new counter reads the new rows */
+    if (!rc)
+        principal_changed(tenant_id);
+    return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -18,6 +19,7 @@
 #include "http/request.h"
 #include "http/write.h"
 #include "identity/identity.h"
+#include "identity/principal.h"
 
 #define JSTR(s) json_object_new_string(s)
 #define JINT(i) json_object_new_int64(i)
@@ -303,12 +305,52 @@ int identity_http_logout(struct req *r)
     return 204;
 }
 
+static double monotonic_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The caller's memberships: from the principal cache, else read and left there. */
+static int me_memberships(struct req *r, struct json_object **out)
+{
+    const struct ctx *x = &r->ctx;
+    uint64_t epoch = principal_epoch(x->tenant_id);
+    double ttl = (double)r->cfg->principal_ttl;
+    const char *text =
+        principal_memberships(x->tenant_id, x->user_id, x->org_id, epoch, monotonic_now(), ttl);
+    struct json_object *list = NULL;
+    struct db_res m = {0};
+    int rc;
+
+    if (text && json_parse(r->ar, text, strlen(text), &list, NULL, 0) == JSON_OK && list) {
+        *out = json_object_get(list);
+        return 0;
+    }
+    rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, x->tenant_id, &m, (long long)x->user_id);
+    if (rc)
+        return rc;
+    list = json_object_new_array();
+    for (int i = 0; i < m.nrows; i++) {
+        struct json_object *e = json_object_new_object();
+        json_object_object_add(e, "org_id", JINT(db_at(&m, i, 0)->i));
+        json_object_object_add(e, "org_type", JSTR(db_at(&m, i, 1)->s));
+        json_object_object_add(e, "role", JSTR(db_at(&m, i, 2)->s));
+        json_object_array_add(list, e);
+    }
+    if (ttl > 0)
+        principal_set_memberships(x->tenant_id, x->user_id, x->org_id, epoch,
+                                  json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN));
+    *out = list;
+    return 0;
+}
+
 int identity_http_me(struct req *r)
 {
-    struct db_res m = {0};
     struct json_object *o, *u, *t, *list;
-    int rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, r->ctx.tenant_id, &m,
-                     (long long)r->ctx.user_id);
+    int rc = me_memberships(r, &list);
 
     if (rc)
         return problem_db(r, rc, "me");
@@ -332,14 +374,6 @@ int identity_http_me(struct req *r)
     json_object_object_add(t, "slug", JSTR(r->ctx.tenant_slug));
     json_object_object_add(t, "name", JSTR(r->ctx.tenant_name));
     json_object_object_add(o, "tenant", t);
-    list = json_object_new_array();
-    for (int i = 0; i < m.nrows; i++) {
-        struct json_object *e = json_object_new_object();
-        json_object_object_add(e, "org_id", JINT(db_at(&m, i, 0)->i));
-        json_object_object_add(e, "org_type", JSTR(db_at(&m, i, 1)->s));
-        json_object_object_add(e, "role", JSTR(db_at(&m, i, 2)->s));
-        json_object_array_add(list, e);
-    }
     json_object_object_add(o, "memberships", list);
     return resp_json(r, 200, o);
 }
@@ -429,11 +463,53 @@ dberr:
     return problem_rollback(r, rc, "tenant create");
 }
 
+/*
+ * The principal of claims c: from this worker's cache while the tenant has not changed,
+ * else from the database. Returns 0, 1 when the user, tenant or membership is not active,
+ * or a (negative) DB_E* code.
+ */
+static int load_principal(struct req *r, const struct auth_claims *c, struct principal *out)
+{
+    uint64_t epoch = principal_epoch(c->tenant_id);
+    double now = monotonic_now();
+    struct db_res p = {0};
+    int rc;
+
+    if (principal_get(c->tenant_id, c->user_id, c->org_id, epoch, now,
+                      (double)r->cfg->principal_ttl, out)) {
+        out->role = arena_strdup(r->ar, out->role);
+        out->org_type = out->org_type ? arena_strdup(r->ar, out->org_type) : NULL;
+        out->email = arena_strdup(r->ar, out->email);
+        out->tenant_slug = arena_strdup(r->ar, out->tenant_slug);
+        out->tenant_name = arena_strdup(r->ar, out->tenant_name);
+        out->org_name = out->org_name ? arena_strdup(r->ar, out->org_name) : NULL;
+        return 0;
+    }
+    rc = db_exec(r->db, r->ar, &Q_PRINCIPAL, c->tenant_id, &p, (long long)c->org_id,
+                 (long long)c->user_id);
+    if (rc)
+        return rc;
+    if (p.nrows != 1 || strcmp(db_at(&p, 0, 0)->s, "active") != 0 ||
+        strcmp(db_at(&p, 0, 2)->s, "active") != 0 || (c->org_id && db_at(&p, 0, 4)->null))
+        return 1;
+    /* roles come from the database, so a demotion takes effect before the token expires */
+    out->role = c->org_id ? db_at(&p, 0, 4)->s : db_at(&p, 0, 1)->s;
+    out->org_type = c->org_id ? db_at(&p, 0, 5)->s : NULL;
+    out->flags = flags_parse(db_at(&p, 0, 3)->s);
+    out->email = db_at(&p, 0, 6)->s;
+    out->tenant_slug = db_at(&p, 0, 7)->s;
+    out->tenant_name = db_at(&p, 0, 8)->s;
+    out->org_name = c->org_id ? db_at(&p, 0, 9)->s : NULL;
+    if (r->cfg->principal_ttl > 0)
+        principal_put(c->tenant_id, c->user_id, c->org_id, epoch, now, out);
+    return 0;
+}
+
 int identity_http_authenticate(struct req *r)
 {
     const char *h = req_header(r, "Authorization"), *why;
     struct auth_claims c;
-    struct db_res p = {0};
+    struct principal p;
     int rc;
 
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
@@ -444,12 +520,10 @@ int identity_http_authenticate(struct req *r)
         resp_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return problem(r, PROB_UNAUTHORIZED, "the token is not valid: %s", why);
     }
-    rc = db_exec(r->db, r->ar, &Q_PRINCIPAL, c.tenant_id, &p, (long long)c.org_id,
-                 (long long)c.user_id);
-    if (rc)
+    rc = load_principal(r, &c, &p);
+    if (rc < 0)
         return problem_db(r, rc, "authenticate");
-    if (p.nrows != 1 || strcmp(db_at(&p, 0, 0)->s, "active") != 0 ||
-        strcmp(db_at(&p, 0, 2)->s, "active") != 0 || (c.org_id && db_at(&p, 0, 4)->null)) {
+    if (rc > 0) {
         resp_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return problem(r, PROB_UNAUTHORIZED, "the user, tenant or membership is not active");
     }
@@ -457,14 +531,13 @@ int identity_http_authenticate(struct req *r)
     r->ctx.user_id = c.user_id;
     r->ctx.org_id = c.org_id;
     r->ctx.branch_id = c.branch_id;
-    /* roles come from the database, so a demotion takes effect before the token expires */
-    r->ctx.role = c.org_id ? db_at(&p, 0, 4)->s : db_at(&p, 0, 1)->s;
-    r->ctx.org_type = c.org_id ? db_at(&p, 0, 5)->s : NULL;
-    r->ctx.flags = flags_parse(db_at(&p, 0, 3)->s);
-    r->ctx.email = db_at(&p, 0, 6)->s;
-    r->ctx.tenant_slug = db_at(&p, 0, 7)->s;
-    r->ctx.tenant_name = db_at(&p, 0, 8)->s;
-    r->ctx.org_name = c.org_id ? db_at(&p, 0, 9)->s : NULL;
+    r->ctx.role = p.role;
+    r->ctx.org_type = p.org_type;
+    r->ctx.flags = p.flags;
+    r->ctx.email = p.email;
+    r->ctx.tenant_slug = p.tenant_slug;
+    r->ctx.tenant_name = p.tenant_name;
+    r->ctx.org_name = p.org_name;
     return 0;
 }
 

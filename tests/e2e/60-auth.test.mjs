@@ -149,18 +149,43 @@ test('five wrong passwords lock the account (423), even for the right password',
   assert.equal((await login(t.slug, t.admin.email, t.admin.password)).status, 200);
 });
 
+// A change made in the database by hand is seen once the workers' principal cache entries
+// have aged out: principal_ttl, 1 second by default (etc/trellis.conf).
+const aged = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 test('a token of a suspended tenant or an inactive user is 401', async () => {
   const t = await newTenant('susp');
   const a = (await login(t.slug, t.admin.email, t.admin.password)).json;
   assert.equal((await me(a.access_token)).status, 200);
   sql(`UPDATE tenants SET status = 'suspended' WHERE id = ${t.id}`);
+  await aged();
   assertProblem(await me(a.access_token), 401, 'unauthorized');
   assertProblem(await req('POST', '/v1/auth/refresh', json({ refresh_token: a.refresh_token })), 401, 'unauthorized');
   assertProblem(await login(t.slug, t.admin.email, t.admin.password), 401, 'invalid_credentials');
   sql(`UPDATE tenants SET status = 'active' WHERE id = ${t.id}`);
+  await aged();
   assert.equal((await me(a.access_token)).status, 200);
   sql(`UPDATE users SET status = 'inactive' WHERE tenant_id = ${t.id}`);
+  await aged();
   assertProblem(await me(a.access_token), 401, 'unauthorized');
+});
+
+test('a demotion or deactivation through the API holds at once in every worker', async () => {
+  const t = await newTenant('demote');
+  const admin = (await login(t.slug, t.admin.email, t.admin.password)).json.access_token;
+  const u = await req('POST', '/v1/users', json({ email: 'second@demote.test', password: 'second-admin-pw', role: 'tenant_admin' }, bearer(admin)));
+  assert.equal(u.status, 201, u.text);
+  const tok = (await login(t.slug, 'second@demote.test', 'second-admin-pw')).json.access_token;
+  const users = () => req('GET', '/v1/users', { headers: bearer(tok) });
+  // enough requests that every worker of the pool has the principal cached
+  for (let i = 0; i < 12; i++) assert.equal((await users()).status, 200);
+  const d = await req('PATCH', `/v1/users/${u.json.id}`, json({ role: 'viewer' }, bearer(admin)));
+  assert.equal(d.status, 200, d.text);
+  for (let i = 0; i < 12; i++) assertProblem(await users(), 403, 'forbidden');
+  for (let i = 0; i < 12; i++) assert.equal((await me(tok)).json.user.role, 'viewer');
+  const off = await req('PATCH', `/v1/users/${u.json.id}`, json({ status: 'inactive' }, bearer(admin)));
+  assert.equal(off.status, 200, off.text);
+  for (let i = 0; i < 12; i++) assertProblem(await me(tok), 401, 'unauthorized');
 });
 
 test('trellis audit verify holds, and finds a row edited in the database', async () => {

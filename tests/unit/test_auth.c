@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "http/auth.h"
+#include "identity/principal.h"
 #include "unit.h"
 
 static struct arena ar;
@@ -108,6 +109,50 @@ START_TEST(test_config_checks)
 }
 END_TEST
 
+/* A cached principal holds while its tenant's counter and the ttl hold, for its own key only. */
+START_TEST(test_principal_cache)
+{
+    struct principal p = {"org_admin", "dealer", "a@x.test", "acme", "ACME", "DL1", 5}, got;
+    uint64_t e = principal_epoch(7);
+
+    principal_flush();
+    ck_assert_int_eq(principal_get(7, 1, 3, e, 100.0, 1.0, &got), 0);
+    ck_assert_int_eq(principal_put(7, 1, 3, e, 100.0, &p), 0);
+    ck_assert_int_eq(principal_get(7, 1, 3, e, 100.5, 1.0, &got), 1);
+    ck_assert_str_eq(got.role, "org_admin");
+    ck_assert_str_eq(got.org_name, "DL1");
+    ck_assert_uint_eq(got.flags, 5);
+    ck_assert_int_eq(principal_get(7, 1, 0, e, 100.5, 1.0, &got), 0); /* another org */
+    ck_assert_int_eq(principal_get(8, 1, 3, e, 100.5, 1.0, &got), 0); /* another tenant */
+    ck_assert_int_eq(principal_get(7, 1, 3, e, 101.0, 1.0, &got), 0); /* ttl passed */
+    ck_assert_int_eq(principal_get(7, 1, 3, e, 99.0, 1.0, &got), 0);  /* clock went back */
+    ck_assert_int_eq(principal_get(7, 1, 3, e, 100.5, 0.0, &got), 0); /* ttl 0: never */
+    principal_changed(8);
+    ck_assert_uint_eq(principal_epoch(7), e);
+    principal_changed(7);
+    ck_assert_uint_eq(principal_epoch(7), e + 1);
+    ck_assert_int_eq(principal_get(7, 1, 3, principal_epoch(7), 100.5, 1.0, &got), 0);
+    /* NULL strings stay NULL; a put replaces the slot's strings */
+    p.org_type = p.org_name = NULL;
+    ck_assert_int_eq(principal_put(7, 1, 0, e + 1, 200.0, &p), 0);
+    ck_assert_int_eq(principal_get(7, 1, 0, e + 1, 200.0, 1.0, &got), 1);
+    ck_assert_ptr_null(got.org_type);
+    ck_assert_ptr_null(got.org_name);
+    ck_assert_str_eq(got.email, "a@x.test");
+    /* memberships ride on the entry read under the same epoch, and go with it */
+    ck_assert_ptr_null(principal_memberships(7, 1, 0, e + 1, 200.0, 1.0));
+    ck_assert_int_eq(principal_set_memberships(7, 1, 0, e, "[]"), 0);
+    ck_assert_int_eq(principal_set_memberships(7, 1, 0, e + 1, "[{\"org_id\":3}]"), 1);
+    ck_assert_str_eq(principal_memberships(7, 1, 0, e + 1, 200.5, 1.0), "[{\"org_id\":3}]");
+    ck_assert_ptr_null(principal_memberships(7, 1, 0, e + 2, 200.5, 1.0));
+    ck_assert_ptr_null(principal_memberships(7, 1, 0, e + 1, 201.0, 1.0));
+    ck_assert_int_eq(principal_put(7, 1, 0, e + 1, 300.0, &p), 0);
+    ck_assert_ptr_null(principal_memberships(7, 1, 0, e + 1, 300.0, 1.0));
+    principal_flush();
+    ck_assert_int_eq(principal_get(7, 1, 0, e + 1, 200.0, 1.0, &got), 0);
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
     Suite *s = suite_create("auth");
@@ -118,6 +163,7 @@ Suite *auth_suite(void)
     tcase_add_test(tc, test_rotation);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_config_checks);
+    tcase_add_test(tc, test_principal_cache);
     suite_add_tcase(s, tc);
     return s;
 }
