@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "identity/identity.h"
+#include "sys/purge.h"
 #include "tmpl/tmpl.h"
 
 struct cli {
@@ -38,6 +39,12 @@ static void usage(FILE *f)
             "  migrate down [N]    revert the last migration, or the last N\n"
             "  migrate status      list migrations and when each was applied\n"
             "  config              print the effective configuration (secrets masked)\n"
+            "  user create-superadmin --email EMAIL [--password-file FILE] [--replace]\n"
+            "                      the platform's super admin; the password from FILE or stdin\n"
+            "  demo seed           the demo tenant, its organizations and users (JSON on stdout)\n"
+            "  audit verify [--tenant SLUG]\n"
+            "                      check the audit hash chain of every tenant, or of one\n"
+            "  purge [--dry-run]   delete expired idempotency keys and tokens (run it hourly)\n"
             "  render TEMPLATE DATA.json [--partials DIR]\n"
             "                      print TEMPLATE rendered over the JSON (\"-\": stdin);\n"
             "                      partial x: DIR/partials/x.mustache, else DIR/x.mustache\n"
@@ -215,6 +222,26 @@ static int cmd_demo(struct cli *c, int argc, char **argv)
     return rc ? 1 : 0;
 }
 
+static int cmd_purge(struct cli *c, int argc, char **argv)
+{
+    int dry = argc == 2 && strcmp(argv[1], "--dry-run") == 0;
+    long long n;
+
+    if (argc > 2 || (argc == 2 && !dry)) {
+        usage(stderr);
+        return 2;
+    }
+    if (connect_db(c) != 0)
+        return 1;
+    n = purge_expired(c->db, &c->ar, dry, stdout);
+    if (n < 0) {
+        fprintf(stderr, "trellis: database error: %s\n", db_errmsg(c->db));
+        return 1;
+    }
+    printf("%lld rows %s\n", n, dry ? "to remove" : "removed");
+    return 0;
+}
+
 static int cmd_audit(struct cli *c, int argc, char **argv)
 {
     int64_t tid = 0;
@@ -387,6 +414,7 @@ static const struct {
     {"migrate", cmd_migrate},
     {"config", cmd_config},
     {"render", cmd_render},
+    {"purge", cmd_purge},
 };
 /* clang-format on */
 

@@ -6,6 +6,7 @@
 #include "org/org.h"
 #include "org/rel.h"
 #include "pages/pages_db.h"
+#include "sys/purge.h"
 #include "tenant/tenant.h"
 
 const struct db_query *const db_registry[] = {
@@ -13,7 +14,7 @@ const struct db_query *const db_registry[] = {
     &Q_MIGRATE_LOCK,  &Q_MIGRATE_UNLOCK,  &Q_AUDIT_HEAD,       &Q_AUDIT_SET_HEAD,
     &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
     IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
-    &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,
+    &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));
