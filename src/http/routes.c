@@ -6,10 +6,12 @@
 #endif
 
 #include "audit/audit_http.h"
+#include "catalog/channel_http.h"
 #include "core/flags.h"
 #include "http/rbac.h"
 #include "identity/identity_http.h"
 #include "org/org_http.h"
+#include "org/rel_http.h"
 #include "pages/pages_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
@@ -59,6 +61,22 @@ const struct route routes[] = {
     {HTTP_PATCH, "/v1/orgs/{id}", org_http_patch, API | R_FLAG(FLAG_ORG), "org",
      PERM(RES_ORGS, ACT_UPDATE)},
     /* relationships and channels */
+    {HTTP_GET, "/v1/orgs/{id}/relationships", rel_http_list, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_RELATIONSHIPS, ACT_READ)},
+    {HTTP_POST, "/v1/orgs/{id}/relationships", rel_http_create, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_RELATIONSHIPS, ACT_CREATE)},
+    {HTTP_GET, "/v1/relationships/{id}", rel_http_get, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_RELATIONSHIPS, ACT_READ)},
+    {HTTP_PATCH, "/v1/relationships/{id}", rel_http_patch, API | R_FLAG(FLAG_ORG), "org",
+     PERM(RES_RELATIONSHIPS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/channels", channel_http_list, API | R_FLAG(FLAG_CHANNELS), "catalog",
+     PERM(RES_CHANNELS, ACT_READ)},
+    {HTTP_POST, "/v1/channels", channel_http_create, API | R_FLAG(FLAG_CHANNELS), "catalog",
+     PERM(RES_CHANNELS, ACT_CREATE)},
+    {HTTP_GET, "/v1/channels/{id}", channel_http_get, API | R_FLAG(FLAG_CHANNELS), "catalog",
+     PERM(RES_CHANNELS, ACT_READ)},
+    {HTTP_PATCH, "/v1/channels/{id}", channel_http_patch, API | R_FLAG(FLAG_CHANNELS), "catalog",
+     PERM(RES_CHANNELS, ACT_UPDATE)},
     /* products, SKUs, offerings and imports */
     /* publishing and listings */
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},

@@ -115,11 +115,12 @@ const struct db_query Q_REL_INSERT = {
     DBQ_TENANT,
 };
 
+/* active_to changes only when the second ? is 1. */
 const struct db_query Q_REL_UPDATE = {
     "rel.update",
-    "UPDATE org_relationships SET preferred = ?, active_to = ?, version = version + 1 "
-    "WHERE tenant_id = ? AND id = ?",
-    "isLL",
+    "UPDATE org_relationships SET preferred = ?, active_to = IF(? = 1, ?, active_to), "
+    "version = version + 1 WHERE tenant_id = ? AND id = ?",
+    "iisLL",
     "",
     DBQ_TENANT,
 };

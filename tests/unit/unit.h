@@ -17,5 +17,6 @@ Suite *request_suite(void);
 Suite *rbac_suite(void);
 Suite *auth_suite(void);
 Suite *org_suite(void);
+Suite *rel_suite(void);
 
 #endif
