@@ -1,15 +1,17 @@
-/* The demo tenant of seed 000's examples: organizations of every type and a login for each. */
+/* The demo tenant of seed 000's examples: every org type with a login, their network, channels. */
 #include "identity/identity.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/audit.h"
+#include "catalog/channel.h"
 #include "core/arena.h"
 #include "core/flags.h"
 #include "core/sb.h"
 #include "core/secret.h"
 #include "db/db.h"
+#include "org/rel.h"
 
 const struct db_query Q_DEMO_TENANT = {
     "demo.tenant",
@@ -61,6 +63,27 @@ static const struct demo_org {
     {"Plant C1", "customer", "EU-North", "[]", "customer@demo.test"},
 };
 
+/* The demo network, by index into orgs[]: Example A and the rest (parent, child). */
+static const struct demo_rel {
+    int parent, child;
+    const char *type;
+} rels[] = {
+    {0, 2, "distributor_of"}, /* D1 distributor_of ACME */
+    {2, 3, "dealer_of"},      /* DL1 dealer_of D1 */
+    {1, 3, "dealer_of"},      /* DL1 dealer_of BioMed */
+    {0, 6, "supplier_of"},    /* PartsCo supplier_of ACME */
+    {3, 5, "partner_of"},     /* ServiceCo partner_of DL1 */
+};
+
+/* Channels by name (unique in a tenant); org -1: the tenant's own. */
+static const struct demo_channel {
+    const char *name, *type;
+    int org;
+} channels[] = {
+    {"Distributor channel", "distributor", 0},
+    {"Dealer channel", "dealer", -1},
+};
+
 /* A fresh random password, readable enough to type. */
 static const char *demo_password(struct arena *ar)
 {
@@ -90,7 +113,7 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
     struct sb flags, json;
     struct db_res res;
     struct audit_entry e = {0};
-    int64_t tid, oid, uid;
+    int64_t tid, oid, uid, cid, oids[sizeof(orgs) / sizeof(orgs[0])];
     const char *pw;
     int rc;
 
@@ -110,6 +133,7 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
         if (rc)
             goto fail;
         oid = (int64_t)res.insert_id;
+        oids[i] = oid;
         pw = demo_password(ar);
         rc = demo_user(db, ar, tid, o->email, "viewer", pw, &uid);
         if (!rc)
@@ -122,6 +146,17 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
                   "\"org\": \"%s\", \"org_id\": %lld, \"org_type\": \"%s\", \"role\": "
                   "\"org_admin\"},\n ",
                   o->email, pw, o->name, (long long)oid, o->type);
+    }
+    for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
+        rc = rel_seed(db, ar, tid, oids[rels[i].parent], oids[rels[i].child], rels[i].type);
+        if (rc)
+            goto fail;
+    }
+    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+        const struct demo_channel *ch = &channels[i];
+        rc = channel_seed(db, ar, tid, ch->name, ch->type, ch->org < 0 ? 0 : oids[ch->org], &cid);
+        if (rc)
+            goto fail;
     }
     pw = demo_password(ar);
     rc = demo_user(db, ar, tid, "admin@demo.test", "tenant_admin", pw, &uid);
