@@ -7,6 +7,7 @@
 
 #include "audit/audit_http.h"
 #include "catalog/channel_http.h"
+#include "catalog/product_http.h"
 #include "core/flags.h"
 #include "http/rbac.h"
 #include "identity/identity_http.h"
@@ -78,6 +79,30 @@ const struct route routes[] = {
     {HTTP_PATCH, "/v1/channels/{id}", channel_http_patch, API | R_FLAG(FLAG_CHANNELS), "catalog",
      PERM(RES_CHANNELS, ACT_UPDATE)},
     /* products, SKUs, offerings and imports */
+    {HTTP_GET, "/v1/products", product_http_list, API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog",
+     PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_POST, "/v1/products", product_http_create, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_CREATE)},
+    {HTTP_GET, "/v1/products/{id}", product_http_get, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_PATCH, "/v1/products/{id}", product_http_patch, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_UPDATE)},
+    {HTTP_GET, "/v1/skus", product_http_sku_list, API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog",
+     PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_POST, "/v1/skus", product_http_sku_create, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_CREATE)},
+    {HTTP_GET, "/v1/skus/{id}", product_http_sku_get, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_PATCH, "/v1/skus/{id}", product_http_sku_patch, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_UPDATE)},
+    {HTTP_GET, "/v1/offerings", product_http_offering_list, API | R_FLAG(FLAG_CATALOG_PUBLISHING),
+     "catalog", PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_POST, "/v1/offerings", product_http_offering_create,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_CREATE)},
+    {HTTP_GET, "/v1/offerings/{id}", product_http_offering_get,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_READ)},
+    {HTTP_PATCH, "/v1/offerings/{id}", product_http_offering_patch,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_UPDATE)},
     /* publishing and listings */
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
