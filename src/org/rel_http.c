@@ -122,6 +122,7 @@ static int read_input(struct req *r, struct rel_input *in, int create)
     const char *why;
     size_t nerr;
     int rc;
+    /* a change reads the first two only */
     struct jfield f[] = {
         {"preferred", JF_BOOL, 0, &in->preferred, &in->has_preferred, 0},
         {"active_to", JF_STRING, JF_NULLABLE, &in->to_s, &in->has_to, 64},
