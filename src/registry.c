@@ -2,6 +2,7 @@
 #include "audit/audit.h"
 #include "catalog/channel.h"
 #include "catalog/product.h"
+#include "catalog/publish.h"
 #include "db/queries.h"
 #include "http/idem.h"
 #include "identity/identity.h"
@@ -17,7 +18,7 @@ const struct db_query *const db_registry[] = {
     &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
     IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
-    CHANNEL_QUERIES,  PRODUCT_QUERIES,
+    CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

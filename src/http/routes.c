@@ -8,6 +8,7 @@
 #include "audit/audit_http.h"
 #include "catalog/channel_http.h"
 #include "catalog/product_http.h"
+#include "catalog/publish_http.h"
 #include "core/flags.h"
 #include "http/rbac.h"
 #include "identity/identity_http.h"
@@ -104,6 +105,20 @@ const struct route routes[] = {
     {HTTP_PATCH, "/v1/offerings/{id}", product_http_offering_patch,
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_UPDATE)},
     /* publishing and listings */
+    {HTTP_POST, "/v1/channels/{id}/catalog/publish", catalog_http_publish,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_CREATE)},
+    {HTTP_POST, "/v1/channels/{id}/catalog/unlist", catalog_http_unlist,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_CREATE)},
+    {HTTP_POST, "/v1/channels/{id}/catalog/rollback", catalog_http_rollback,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_CREATE)},
+    {HTTP_GET, "/v1/channels/{id}/catalog/versions", catalog_http_versions,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_READ)},
+    {HTTP_GET, "/v1/channels/{id}/catalog/versions/{n}", catalog_http_version_get,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_READ)},
+    {HTTP_GET, "/v1/channels/{id}/catalog/versions/{n}/diff", catalog_http_version_diff,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_READ)},
+    {HTTP_GET, "/v1/channels/{id}/catalog", catalog_http_listing,
+     API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_LISTINGS, ACT_READ)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},

@@ -18,5 +18,6 @@ Suite *rbac_suite(void);
 Suite *auth_suite(void);
 Suite *org_suite(void);
 Suite *rel_suite(void);
+Suite *listing_suite(void);
 
 #endif
