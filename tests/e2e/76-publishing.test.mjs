@@ -162,12 +162,17 @@ test('rule 4: a manufacturer publishes its own SKUs; a republisher only what rea
   assert.deepEqual(fields(mixed), ['items[1]'], 'only the item that never reached D1 is named');
   const ok = await publish(a.ch, a.d1Staff.token, { publisher_org_id: a.d1.id, org_id: a.dl1.id, items: [{ sku_id: a.sa1.id }] });
   assert.equal(ok.status, 201, ok.text);
-  // a dealer passes on only what is in its own listing: what D1 gave it, not what ACME has
-  const sub = await a.org('SubDealer', 'dealer');
-  await a.relate(a.dl1, sub, 'dealer_of');
-  assert.equal((await publish(a.ch, a.admin, { publisher_org_id: a.dl1.id, org_id: sub.id, items: [{ sku_id: a.sa1.id }] })).status, 201);
-  assertProblem(await publish(a.ch, a.admin, { publisher_org_id: a.dl1.id, org_id: sub.id, items: [{ sku_id: a.sa2.id }] }), 403, 'not_published_upstream');
-  assert.deepEqual((await listing(a.ch, sub.id, a.admin)).json.data.map((x) => x.path), [[a.m1.id, a.d1.id, a.dl1.id, sub.id]]);
+  // further down, what a republisher has is what reached it: D1 holds S-A2, its
+  // sub-distributor D2 does not, so D2 may pass on S-A1 only
+  assert.equal((await publish(a.ch, a.m1Staff.token, { publisher_org_id: a.m1.id, org_id: a.d1.id, items: [{ sku_id: a.sa2.id }] })).status, 201);
+  const d2 = await a.org('D2', 'distributor');
+  const x = await a.org('DL2', 'dealer');
+  await a.relate(a.d1, d2, 'distributor_of');
+  await a.relate(d2, x, 'dealer_of');
+  assert.equal((await publish(a.ch, a.admin, { publisher_org_id: a.d1.id, org_id: d2.id, items: [{ sku_id: a.sa1.id }] })).status, 201);
+  assert.equal((await publish(a.ch, a.admin, { publisher_org_id: d2.id, org_id: x.id, items: [{ sku_id: a.sa1.id }] })).status, 201);
+  assertProblem(await publish(a.ch, a.admin, { publisher_org_id: d2.id, org_id: x.id, items: [{ sku_id: a.sa2.id }] }), 403, 'not_published_upstream');
+  assert.deepEqual((await listing(a.ch, x.id, a.admin)).json.data.map((i) => i.path), [[a.m1.id, a.d1.id, d2.id, x.id]]);
 });
 
 test('ending a relationship removes what it carried from the listing, downstream too', async () => {

@@ -30,40 +30,27 @@ let seq = 0;
 // organizations, relationships, channels, products, SKUs and offerings.
 export async function world(prefix = 'pub') {
   const w = await adminWorld(prefix, { org: true, channels: true, catalog_publishing: true });
-  const tid = w.t.id;
   const ok = (r) => {
     assert.ok(r.status === 201, r.text);
     return r.json;
   };
   w.org = async (name, type, extra = {}) => ok(await post('/v1/orgs', { name, type, ...extra }, w.admin));
-  w.relate = async (parent, child, type, extra = {}) => {
-    const cols = Object.keys(extra).map((k) => `, ${k}`).join('');
-    const vals = Object.values(extra).map((v) => `, ${typeof v === 'boolean' ? Number(v) : `'${v}'`}`).join('');
-    return Number(sql(`INSERT INTO org_relationships (tenant_id, parent_org_id, child_org_id, relation_type${cols})
-      VALUES (${tid}, ${parent.id}, ${child.id}, '${type}'${vals}); SELECT LAST_INSERT_ID()`));
-  };
+  // relationships, channels and the catalog through their API, as a client would
+  w.relate = async (parent, child, type, extra = {}) => ok(await post(`/v1/orgs/${parent.id}/relationships`, { child_org_id: child.id, relation_type: type, ...extra }, w.admin)).id;
   w.endRelationship = async (id) => {
-    sql(`UPDATE org_relationships SET active_to = NOW(3) WHERE tenant_id = ${tid} AND id = ${id}`);
+    const r = await patch(`/v1/relationships/${id}`, { active_to: new Date().toISOString() }, w.admin);
+    assert.equal(r.status, 200, r.text);
   };
-  w.channel = async (name, type) => ({
-    id: Number(sql(`INSERT INTO channels (tenant_id, name, type) VALUES (${tid}, '${name}', '${type}'); SELECT LAST_INSERT_ID()`)),
-  });
-  w.product = async (maker, name) => ({
-    id: Number(sql(`INSERT INTO products (tenant_id, manufacturer_id, name) VALUES (${tid}, ${maker.id}, '${name}'); SELECT LAST_INSERT_ID()`)),
-    manufacturer_id: maker.id,
-  });
-  w.sku = async (product, code) => ({
-    id: Number(sql(`INSERT INTO skus (tenant_id, product_id, manufacturer_id, sku_code) VALUES (${tid}, ${product.id}, ${product.manufacturer_id}, '${code}'); SELECT LAST_INSERT_ID()`)),
-    sku_code: code,
-  });
-  w.offering = async (sku, type) => ({
-    id: Number(sql(`INSERT INTO offerings (tenant_id, sku_id, offer_type) VALUES (${tid}, ${sku.id}, '${type}'); SELECT LAST_INSERT_ID()`)),
-  });
+  w.channel = async (name, type) => ok(await post('/v1/channels', { name, type }, w.admin));
+  w.product = async (maker, name) => ok(await post('/v1/products', { manufacturer_id: maker.id, name }, w.admin));
+  w.sku = async (product, code) => ok(await post('/v1/skus', { product_id: product.id, sku_code: code }, w.admin));
+  w.offering = async (sku, type) => ok(await post('/v1/offerings', { sku_id: sku.id, offer_type: type }, w.admin));
   w.user = (orgId, role = 'org_admin') => orgUser(w, orgId, role, `u${seq++}-${role}@org${orgId}.test`);
   return w;
 }
 
-// count SKUs of one product of maker in one statement: bulk data, not what a test checks.
+// count SKUs of one product of maker in one statement: bulk data for the big publishes, not
+// what a test checks (SKUs one by one are the products suite's).
 export async function skus(w, maker, count, prefix) {
   const p = await w.product(maker, `${prefix} product`);
   const rows = Array.from({ length: count }, (_, i) => `(${w.t.id}, ${p.id}, ${maker.id}, '${prefix}-${String(i).padStart(5, '0')}')`);
