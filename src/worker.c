@@ -69,7 +69,9 @@ int worker_dispatch(struct req *r)
                        r->method_name);
     }
     rt = r->route = &routes[idx];
-    if ((rt->flags & R_JSON) && r->body_len > 0 &&
+    if ((rt->flags & R_CSV) && r->body_len > 0 && !http_is_csv_type(req_header(r, "Content-Type")))
+        return problem(r, PROB_UNSUPPORTED_MEDIA, "the body must be text/csv");
+    if ((rt->flags & R_JSON) && !(rt->flags & R_CSV) && r->body_len > 0 &&
         !http_is_json_type(req_header(r, "Content-Type")))
         return problem(r, PROB_UNSUPPORTED_MEDIA, "the body must be application/json");
     if ((rt->flags & R_DB) && db_ensure(r->db) != 0)

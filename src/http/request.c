@@ -224,6 +224,11 @@ int http_is_form_type(const char *ct)
            strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
+int http_is_csv_type(const char *ct)
+{
+    return ct && strcspn(ct, "; \t") == 8 && strncasecmp(ct, "text/csv", 8) == 0;
+}
+
 int req_json_body(struct req *r, struct json_object **out)
 {
     char msg[128];

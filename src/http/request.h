@@ -103,6 +103,8 @@ const char *req_form(const struct req *r, const char *name);
 void req_set_header(struct req *r, const char *name, const char *value);
 /* application/x-www-form-urlencoded, parameters ignored. */
 int http_is_form_type(const char *content_type);
+/* text/csv, parameters (charset, header) ignored. */
+int http_is_csv_type(const char *content_type);
 
 /*
  * Parses an already-read body as JSON, checking Content-Type first: 415 when

@@ -15,6 +15,7 @@ enum {
     R_CSRF = 1 << 4,   /* form with a CSRF token */
     R_DB = 1 << 5,     /* needs the database: 503 while it is down */
     R_TEXT = 1 << 6,   /* plain text out (metrics) */
+    R_CSV = 1 << 7,    /* with R_JSON: a text/csv body in (415 on others), JSON out */
 };
 
 /* R_FLAG(FLAG_ORG): the route exists only while the tenant has that feature on (404

@@ -7,6 +7,7 @@
 
 #include "audit/audit_http.h"
 #include "catalog/channel_http.h"
+#include "catalog/import_http.h"
 #include "catalog/product_http.h"
 #include "catalog/publish_http.h"
 #include "core/flags.h"
@@ -104,6 +105,9 @@ const struct route routes[] = {
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_READ)},
     {HTTP_PATCH, "/v1/offerings/{id}", product_http_offering_patch,
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_CATALOG, ACT_UPDATE)},
+    {HTTP_POST, "/v1/imports/skus", import_http_skus,
+     R_AUTH | R_JSON | R_CSV | R_DB | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog",
+     PERM(RES_IMPORTS, ACT_CREATE)},
     /* publishing and listings */
     {HTTP_POST, "/v1/channels/{id}/catalog/publish", catalog_http_publish,
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_CREATE)},

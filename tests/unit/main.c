@@ -20,6 +20,7 @@ int main(void)
     srunner_add_suite(sr, rbac_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, org_suite());
+    srunner_add_suite(sr, catalog_suite());
     srunner_add_suite(sr, rel_suite());
     srunner_add_suite(sr, listing_suite());
     srunner_run_all(sr, CK_NORMAL);

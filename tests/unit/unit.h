@@ -17,6 +17,7 @@ Suite *request_suite(void);
 Suite *rbac_suite(void);
 Suite *auth_suite(void);
 Suite *org_suite(void);
+Suite *catalog_suite(void);
 Suite *rel_suite(void);
 Suite *listing_suite(void);
 
