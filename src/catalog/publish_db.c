@@ -192,18 +192,22 @@ const struct db_query Q_PUB_VERSION_GET = {
 /*
  * The publications that reach org in a channel: to org or to all, from a publisher org is
  * an active child of. One row per (publication, relationship), in publication order; the
- * recipient's region and certifications come along for the constraints.
+ * recipient's region and certifications come along for the constraints. The join starts
+ * from org's relationships (ix_rel_child), then looks up the two publications a parent
+ * may have for org, (0 and org) on uq_publications: its cost follows org's parents, not
+ * the channel's publications nor how many recipients a parent has.
  */
 const struct db_query Q_LISTING_CANDIDATES = {
     "listing.candidates",
-    "SELECT p.id, p.publisher_org_id, p.current_version, p.constraints, r.preferred, o.region, "
-    "o.certifications FROM org_relationships r "
+    "SELECT STRAIGHT_JOIN p.id, p.publisher_org_id, p.current_version, p.constraints, "
+    "r.preferred, o.region, o.certifications FROM org_relationships r "
+    "JOIN (SELECT 0 AS k UNION ALL SELECT ?) rk "
     "JOIN publications p ON p.tenant_id = r.tenant_id AND p.channel_id = ? "
-    "AND p.publisher_org_id = r.parent_org_id AND p.recipient_key IN (0, r.child_org_id) "
+    "AND p.publisher_org_id = r.parent_org_id AND p.recipient_key = rk.k "
     "JOIN organizations o ON o.tenant_id = r.tenant_id AND o.id = r.child_org_id "
     "WHERE r.tenant_id = ? AND r.child_org_id = ? AND p.current_version > 0 AND " REL_ACTIVE
     " ORDER BY p.id",
-    "LLL",
+    "LLLL",
     "LLLsLss",
     DBQ_TENANT,
 };
@@ -286,8 +290,8 @@ static int candidates(struct db *db, struct arena *ar, int64_t tenant_id, int64_
                       int64_t org_id, struct cand **out, size_t *n)
 {
     struct db_res res;
-    int rc = db_exec(db, ar, &Q_LISTING_CANDIDATES, tenant_id, &res, (long long)channel_id,
-                     (long long)org_id);
+    int rc = db_exec(db, ar, &Q_LISTING_CANDIDATES, tenant_id, &res, (long long)org_id,
+                     (long long)channel_id, (long long)org_id);
 
     *n = 0;
     if (rc)
