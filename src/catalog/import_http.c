@@ -414,12 +414,16 @@ static int atomic_refused(struct req *r, struct json_object *rows, struct json_o
 {
     const char *text;
 
-    /* the SKUs it created were rolled back: their ids name nothing */
     for (size_t i = 0; i < json_object_array_length(rows); i++) {
         struct json_object *row = json_object_array_get_idx(rows, i);
+        const char *status = json_str_field(row, "status");
 
-        if (strcmp(json_str_field(row, "status"), "created") == 0)
+        /* the SKUs it created were rolled back: their ids name nothing */
+        if (strcmp(status, "created") == 0)
             json_object_object_del(row, "sku_id");
+        else if (strcmp(status, "error") == 0)
+            field_errors_add(r->ar, &r->field_errors, arena_printf(r->ar, "row %zu", i + 1), "%s",
+                             json_str_field(row, "reason"));
     }
     text = json_text(r->ar, report);
 
@@ -467,8 +471,6 @@ int import_http_skus(struct req *r)
             out.status = "error";
             out.sku_id = 0;
             count[3]++;
-            field_errors_add(r->ar, &r->field_errors, arena_printf(r->ar, "row %d", i + 1), "%s",
-                             out.reason);
         } else {
             count[strcmp(out.status, "created") == 0   ? 0
                   : strcmp(out.status, "updated") == 0 ? 1
@@ -495,12 +497,10 @@ int import_http_skus(struct req *r)
             return problem_db(r, rc, "sku import");
         if (!im.dry_run)
             return atomic_refused(r, rows, report, count[3], f.nrows);
-        r->field_errors.n = 0;
         return resp_json(r, 200, report);
     }
     rc = db_commit(r->db);
     if (rc)
         return problem_rollback(r, rc, "sku import");
-    r->field_errors.n = 0;
     return resp_json(r, 201, report);
 }
