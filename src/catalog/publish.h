@@ -71,17 +71,27 @@ int listing_page(struct db *db, struct arena *ar, int64_t tenant_id, int64_t cha
 int listing_contains(struct db *db, struct arena *ar, int64_t tenant_id, int64_t channel_id,
                      int64_t org_id, const struct pub_key *keys, size_t n, int *in);
 
+/*
+ * The demo seed (seed 000's Example A) in channel_id: ACME's product P-A with S-A1 and
+ * BioMed's P-B with S-B1; ACME publishes S-A1 to D1, D1 to DL1, BioMed S-B1 to DL1. Made
+ * unless there, inside the caller's transaction; running it again adds nothing.
+ */
+int publish_seed_demo(struct db *db, struct arena *ar, int64_t tenant_id, int64_t channel_id,
+                      int64_t acme, int64_t biomed, int64_t d1, int64_t dl1);
+
 /* Registered statements (src/registry.c). */
 struct db_query;
 extern const struct db_query Q_PUB_CHANNEL, Q_PUB_ORG, Q_PUB_SKUS, Q_PUB_OFFERINGS, Q_PUB_FIND,
     Q_PUB_ENSURE, Q_PUB_LOCK, Q_PUB_VERSION_INSERT, Q_PUB_ITEMS_ADD, Q_PUB_ITEMS_CLOSE,
     Q_PUB_UPDATE, Q_PUB_LIVE_ITEMS, Q_PUB_VERSIONS, Q_PUB_VERSION_GET, Q_PUB_VERSION_ITEMS,
-    Q_PUB_DIFF, Q_LISTING_CANDIDATES, Q_LISTING_RANGE, Q_LISTING_AMONG;
+    Q_PUB_DIFF, Q_LISTING_CANDIDATES, Q_LISTING_RANGE, Q_LISTING_AMONG, Q_PUB_SEED_PRODUCT,
+    Q_PUB_SEED_SKU;
 #define PUBLISH_QUERIES                                                                            \
     &Q_PUB_CHANNEL, &Q_PUB_ORG, &Q_PUB_SKUS, &Q_PUB_OFFERINGS, &Q_PUB_FIND, &Q_PUB_ENSURE,         \
         &Q_PUB_LOCK, &Q_PUB_VERSION_INSERT, &Q_PUB_ITEMS_ADD, &Q_PUB_ITEMS_CLOSE, &Q_PUB_UPDATE,   \
         &Q_PUB_LIVE_ITEMS, &Q_PUB_VERSIONS, &Q_PUB_VERSION_GET, &Q_PUB_VERSION_ITEMS, &Q_PUB_DIFF, \
-        &Q_LISTING_CANDIDATES, &Q_LISTING_RANGE, &Q_LISTING_AMONG
+        &Q_LISTING_CANDIDATES, &Q_LISTING_RANGE, &Q_LISTING_AMONG, &Q_PUB_SEED_PRODUCT,            \
+        &Q_PUB_SEED_SKU
 
 /* Q_PUB_ORG: id, type, region (NULL when none), certifications (JSON text). */
 enum { PUB_ORG_COL_ID, PUB_ORG_COL_TYPE, PUB_ORG_COL_REGION, PUB_ORG_COL_CERTS };

@@ -522,3 +522,80 @@ int listing_page(struct db *db, struct arena *ar, int64_t tenant_id, int64_t cha
     }
     return 0;
 }
+
+/* The demo seed's catalog: found by its natural keys, so seeding again adds nothing. */
+const struct db_query Q_PUB_SEED_PRODUCT = {
+    "publish.seed_product",
+    "INSERT INTO products (tenant_id, manufacturer_id, name, category) VALUES (?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    "LLss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_PUB_SEED_SKU = {
+    "publish.seed_sku",
+    "INSERT INTO skus (tenant_id, product_id, manufacturer_id, sku_code) VALUES (?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    "LLLs",
+    "",
+    DBQ_TENANT,
+};
+
+/* A SKU of a product of maker, made unless there; *sku_id gets its id. */
+static int seed_sku(struct db *db, struct arena *ar, int64_t tenant_id, int64_t maker,
+                    const char *product, const char *code, int64_t *sku_id)
+{
+    struct db_res res;
+    int rc =
+        db_exec(db, ar, &Q_PUB_SEED_PRODUCT, tenant_id, &res, (long long)maker, product, "Imaging");
+
+    if (!rc)
+        rc = db_exec(db, ar, &Q_PUB_SEED_SKU, tenant_id, &res, (long long)res.insert_id,
+                     (long long)maker, code);
+    *sku_id = rc ? 0 : (int64_t)res.insert_id;
+    return rc;
+}
+
+/* Version 1 of a publication holding one SKU, unless the publication has a version. */
+static int seed_publication(struct db *db, struct arena *ar, int64_t tenant_id, int64_t channel_id,
+                            int64_t publisher, int64_t recipient, int64_t sku_id)
+{
+    struct pub_key key = {sku_id, 0};
+    struct db_res res;
+    int64_t id;
+    int rc = db_exec(db, ar, &Q_PUB_ENSURE, tenant_id, &res, (long long)channel_id,
+                     (long long)publisher, (long long)recipient);
+
+    if (rc)
+        return rc;
+    id = (int64_t)res.insert_id;
+    rc = db_exec(db, ar, &Q_PUB_LOCK, tenant_id, &res, (long long)id);
+    if (rc || res.nrows != 1 || db_at(&res, 0, PUB_COL_VERSION)->i > 0)
+        return rc;
+    rc = db_exec(db, ar, &Q_PUB_VERSION_INSERT, tenant_id, NULL, (long long)id, 1LL, "publish", 0LL,
+                 "demo seed", "{}", 1LL, 1LL, 0LL, 0LL);
+    if (!rc)
+        rc = db_exec(db, ar, &Q_PUB_ITEMS_ADD, tenant_id, NULL, (long long)id, 1LL,
+                     publish_keys_json(ar, &key, 1));
+    if (!rc)
+        rc = db_exec(db, ar, &Q_PUB_UPDATE, tenant_id, NULL, 1LL, 1LL, "{}", (long long)id);
+    return rc;
+}
+
+int publish_seed_demo(struct db *db, struct arena *ar, int64_t tenant_id, int64_t channel_id,
+                      int64_t acme, int64_t biomed, int64_t d1, int64_t dl1)
+{
+    int64_t sa1, sb1;
+    int rc = seed_sku(db, ar, tenant_id, acme, "P-A", "S-A1", &sa1);
+
+    if (!rc)
+        rc = seed_sku(db, ar, tenant_id, biomed, "P-B", "S-B1", &sb1);
+    if (!rc)
+        rc = seed_publication(db, ar, tenant_id, channel_id, acme, d1, sa1);
+    if (!rc)
+        rc = seed_publication(db, ar, tenant_id, channel_id, d1, dl1, sa1);
+    if (!rc)
+        rc = seed_publication(db, ar, tenant_id, channel_id, biomed, dl1, sb1);
+    return rc;
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "catalog/publish.h"
 #include "catalog/channel.h"
 #include "core/arena.h"
 #include "core/flags.h"
@@ -113,7 +114,7 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
     struct sb flags, json;
     struct db_res res;
     struct audit_entry e = {0};
-    int64_t tid, oid, uid, cid, oids[sizeof(orgs) / sizeof(orgs[0])];
+    int64_t tid, oid, uid, cid, dealer_cid = 0, oids[sizeof(orgs) / sizeof(orgs[0])];
     const char *pw;
     int rc;
 
@@ -157,7 +158,13 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
         rc = channel_seed(db, ar, tid, ch->name, ch->type, ch->org < 0 ? 0 : oids[ch->org], &cid);
         if (rc)
             goto fail;
+        if (strcmp(ch->type, "dealer") == 0)
+            dealer_cid = cid;
     }
+    /* Example A's catalog, published down the dealer channel: ACME, BioMed, D1, DL1 */
+    rc = publish_seed_demo(db, ar, tid, dealer_cid, oids[0], oids[1], oids[2], oids[3]);
+    if (rc)
+        goto fail;
     pw = demo_password(ar);
     rc = demo_user(db, ar, tid, "admin@demo.test", "tenant_admin", pw, &uid);
     if (rc)

@@ -1,11 +1,12 @@
 // The effective listing end to end: precedence when an item reaches an organization more
 // than once (direct > preferred relationship > other > lowest publisher id), keyset pages
 // across publications with no duplicates or gaps while upstream validation drops items,
-// and cursors and limits that are not valid.
+// cursors and limits that are not valid, and Example A in the demo tenant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertProblem } from './lib.mjs';
-import { world, publish, unlist, listing, assertSchema } from './publishing.mjs';
+import { writeFileSync } from 'node:fs';
+import { assertProblem, credentials, login, cli, sql, VAR } from './lib.mjs';
+import { world, publish, unlist, listing, assertSchema, get } from './publishing.mjs';
 
 const rows = async (w, ch, org) => {
   const r = await listing(ch, org.id, w.admin);
@@ -126,4 +127,33 @@ test('limits and cursors that are not valid are 400', async () => {
   // a cursor past the end is an empty page
   const end = await listing(ch, d1.id, w.admin, `&cursor=${Buffer.from('l1:999999999.0').toString('base64url')}`);
   assert.deepEqual(end.json, { data: [], next_cursor: null });
+});
+
+test("the demo tenant holds Example A's catalog: DL1 lists S-A1 through D1 and S-B1 from BioMed; seeding again adds nothing", async () => {
+  const session = async (pick) => {
+    const u = credentials().demo.find(pick);
+    const r = await login(u.tenant, u.email, u.password);
+    assert.equal(r.status, 200, r.text);
+    return r.json.access_token;
+  };
+  const admin = await session((d) => d.org_type === null);
+  const dl1 = await session((d) => d.org === 'DL1');
+  const byName = Object.fromEntries((await get('/v1/orgs?limit=200', admin)).json.data.map((o) => [o.name, o.id]));
+  const ch = (await get('/v1/channels', admin)).json.data.find((c) => c.name === 'Dealer channel');
+  const l = await listing(ch, byName.DL1, dl1);
+  assert.equal(l.status, 200, l.text);
+  assert.deepEqual(l.json.data.map((x) => [x.sku_code, x.source, x.path]), [
+    ['S-A1', 'distributor', [byName.ACME, byName.D1, byName.DL1]],
+    ['S-B1', 'direct', [byName.BioMed, byName.DL1]],
+  ]);
+  const versions = () => sql("SELECT COUNT(*) FROM publication_versions v JOIN tenants t ON t.id = v.tenant_id WHERE t.slug = 'demo'");
+  const before = versions();
+  const out = cli('demo', 'seed');
+  assert.equal(out.status, 0, out.out);
+  // the seed gave every demo login a new password: keep the stack's credentials true
+  const creds = credentials();
+  creds.demo = JSON.parse(out.out);
+  writeFileSync(`${VAR}/dev-credentials.json`, `${JSON.stringify(creds)}\n`);
+  assert.equal(versions(), before);
+  assert.deepEqual((await listing(ch, byName.DL1, await session((d) => d.org === 'DL1'))).json.data.map((x) => x.sku_code), ['S-A1', 'S-B1']);
 });
