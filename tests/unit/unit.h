@@ -20,5 +20,6 @@ Suite *org_suite(void);
 Suite *catalog_suite(void);
 Suite *rel_suite(void);
 Suite *listing_suite(void);
+Suite *money_suite(void);
 
 #endif
