@@ -526,7 +526,7 @@ test('another tenant gets 404 for every item and sees none in its lists; a malfo
   const p = await product(a.admin, { manufacturer_id: m.id, name: 'Pump' });
   const s = await sku(a.admin, { product_id: p.id, sku_code: 'S-1' });
   const o = await offering(a.admin, { sku_id: s.id, offer_type: 'sale' });
-  const mb = await org(b, 'ACME', 'manufacturer');
+  await org(b, 'ACME', 'manufacturer');
   const before = counts(a.t.id);
   for (const [kind, x] of [['products', p], ['skus', s], ['offerings', o]]) {
     assertProblem(await get(`/v1/${kind}/${x.id}`, b.admin), 404, 'not_found');
@@ -546,7 +546,6 @@ test('another tenant gets 404 for every item and sees none in its lists; a malfo
   assertProblem(await post('/v1/offerings', { sku_id: s.id, offer_type: 'sale' }, b.admin), 422, 'unprocessable');
   assert.deepEqual(await ids(`/v1/skus?manufacturer_id=${m.id}`, b.admin), []);
   assert.equal(counts(a.t.id), before);
-  assert.ok(mb.id);
 });
 
 test('each change writes its audit row and catalog event in its transaction; the chain holds; Idempotency-Key replays', async () => {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, bearer, login, sql, cli, assertProblem, post, orgUser, adminWorld } from './lib.mjs';
+import { req, bearer, sql, cli, assertProblem, post, orgUser, adminWorld } from './lib.mjs';
 
 const get = (path, token) => req('GET', path, { headers: bearer(token) });
 const csv = (body, token, query = '', type = 'text/csv', extra = {}) =>
@@ -307,7 +307,6 @@ test('roles and organizations: importers only; an org user imports only its own 
   await post('/v1/skus', { product_id: p2.json.id, sku_code: 'B-9' }, w.admin);
   const steal = await csv('product,manufacturer,sku_code,category\nPump,M1,B-9,\n', m1Admin.token);
   assert.match(steal.json.rows[0].reason, /another manufacturer/);
-  assert.equal(m2.id > 0, true);
 });
 
 test('tenants are apart: names, codes and ids of another tenant mean nothing; Idempotency-Key replays an import', async () => {
@@ -336,6 +335,5 @@ test('tenants are apart: names, codes and ids of another tenant mean nothing; Id
   assert.equal(again.text, first.text);
   assert.equal(state(b.t.id), steady);
   assertProblem(await csv(file + 'Pump,ACME,S-8,\n', b.admin, '', 'text/csv', { 'idempotency-key': key }), 422, 'unprocessable');
-  const s = await login(b.t.slug, b.t.admin.email, b.t.admin.password);
-  assert.equal(s.status, 200);
+  assert.equal(state(b.t.id), steady);
 });
