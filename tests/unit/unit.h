@@ -21,5 +21,6 @@ Suite *catalog_suite(void);
 Suite *rel_suite(void);
 Suite *listing_suite(void);
 Suite *money_suite(void);
+Suite *resolve_suite(void);
 
 #endif
