@@ -8,6 +8,7 @@
 #include "identity/identity.h"
 #include "org/org.h"
 #include "org/rel.h"
+#include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
 #include "sys/purge.h"
 #include "tenant/tenant.h"
@@ -18,7 +19,7 @@ const struct db_query *const db_registry[] = {
     &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
     IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
-    CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,
+    CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

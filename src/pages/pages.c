@@ -25,8 +25,12 @@ static struct tmpl_set *set;
 
 /* What the code renders by name: a set without them must not start. */
 static const char *const required[] = {
-    "layout",   "login",      "error",        "dashboards/global", "orgs/list", "orgs/detail",
-    "orgs/new", "users/list", "users/detail", "users/new",         "settings",  "audit",
+    "layout",          "login",           "error",           "dashboards/global",
+    "orgs/list",       "orgs/detail",     "orgs/new",        "users/list",
+    "users/detail",    "users/new",       "settings",        "audit",
+    "channels/list",   "channels/new",    "channels/detail", "products/list",
+    "products/new",    "products/detail", "catalog/browse",  "catalog/publication",
+    "catalog/publish",
 };
 
 static int page_problem(struct req *r, const struct problem_info *pi, const char *detail);
@@ -369,6 +373,14 @@ struct json_object *page_data(struct req *r, const char *title)
         nav_add(r, nav, "/dashboard", "Dashboard");
         if ((r->ctx.flags & (1u << FLAG_ORG)) && rbac_allows(role, RES_ORGS, ACT_READ))
             nav_add(r, nav, "/orgs", "Organizations");
+        if ((r->ctx.flags & FLAG_BIT(FLAG_CHANNELS)) && rbac_allows(role, RES_CHANNELS, ACT_READ))
+            nav_add(r, nav, "/channels", "Channels");
+        if ((r->ctx.flags & FLAG_BIT(FLAG_CATALOG_PUBLISHING)) &&
+            rbac_allows(role, RES_CATALOG, ACT_READ))
+            nav_add(r, nav, "/products", "Products");
+        if ((r->ctx.flags & FLAG_BIT(FLAG_CATALOG_PUBLISHING)) &&
+            rbac_allows(role, RES_LISTINGS, ACT_READ))
+            nav_add(r, nav, "/catalog", "Catalog");
         if (rbac_allows(role, RES_USERS, ACT_READ))
             nav_add(r, nav, "/users", "Users");
         if (rbac_allows(role, RES_AUDIT, ACT_READ))

@@ -462,6 +462,9 @@ static int org_page(struct req *r, int status, const char *error, struct json_ob
         }
         json_object_object_add(d, "form", f);
     }
+    rc = pages_org_relationships(r, d, id);
+    if (rc)
+        return page_api_problem(r);
     if (error)
         json_object_object_add(d, "error", JSTR(error));
     if (prob)

@@ -2,6 +2,8 @@
 #ifndef PAGES_PAGES_HTTP_H
 #define PAGES_PAGES_HTTP_H
 
+#include <stdint.h>
+
 struct req;
 
 int pages_http_home(struct req *r);
@@ -26,5 +28,32 @@ int pages_http_membership_delete(struct req *r);
 int pages_http_settings(struct req *r);
 int pages_http_settings_update(struct req *r);
 int pages_http_audit(struct req *r);
+
+/* pages_catalog.c: relationships, channels, products and SKUs, listings, publications */
+struct json_object;
+/*
+ * The relationships part of organization org_id's page (GET /orgs/{id}) into d: both sides
+ * and, for who may, the forms to add a child and to end one. Returns 0, or the status of
+ * the API problem it met (for page_api_problem()).
+ */
+int pages_org_relationships(struct req *r, struct json_object *d, int64_t org_id);
+int pages_http_relationship_create(struct req *r);
+int pages_http_relationship_end(struct req *r);
+int pages_http_channels(struct req *r);
+int pages_http_channel_new(struct req *r);
+int pages_http_channel_create(struct req *r);
+int pages_http_channel(struct req *r);
+int pages_http_products(struct req *r);
+int pages_http_product_new(struct req *r);
+int pages_http_product_create(struct req *r);
+int pages_http_product(struct req *r);
+int pages_http_sku_create(struct req *r);
+int pages_http_catalog(struct req *r);
+int pages_http_publication(struct req *r);
+int pages_http_rollback(struct req *r);
+int pages_http_publish_form(struct req *r);
+int pages_http_publish(struct req *r);
+int pages_http_unlist_form(struct req *r);
+int pages_http_unlist(struct req *r);
 
 #endif
