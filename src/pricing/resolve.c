@@ -148,6 +148,7 @@ struct rrule {
     size_t book; /* index into set->books */
     int64_t key; /* sku, product: the id */
     struct money_dec value, min_qty;
+    __int128 min_qty18; /* min_qty in 10^-18 units, for quick comparisons */
 };
 
 struct resolve_set {
@@ -160,6 +161,16 @@ struct resolve_set {
 static int cmp_i64(int64_t a, int64_t b)
 {
     return (a > b) - (a < b);
+}
+
+/* d in 10^-18 units: exact, and below 10^36 for anything money_parse_decimal() accepts. */
+static __int128 units18(struct money_dec d)
+{
+    __int128 v = d.units;
+
+    for (int i = d.scale; i < MONEY_MAX_SCALE; i++)
+        v *= 10;
+    return v;
 }
 
 /*
@@ -200,7 +211,7 @@ static int rule_cmp(const void *pa, const void *pb)
     int c = cmp_i64((int64_t)a->book, (int64_t)b->book);
 
     if (c || (c = rule_key_cmp(a, b->r->selector, b->key, b->r->selector_value)) ||
-        (c = money_dec_cmp(b->min_qty, a->min_qty)))
+        (c = (b->min_qty18 > a->min_qty18) - (b->min_qty18 < a->min_qty18)))
         return c;
     return cmp_i64(a->r->id, b->r->id);
 }
@@ -271,6 +282,7 @@ static const char *check_rule(struct arena *ar, struct rrule *x)
         return arena_printf(ar, "price rule %lld: value %s", (long long)r->id, why);
     if (r->min_qty && (why = check_qty(ar, r->min_qty, MONEY_MAX_SCALE, &x->min_qty)))
         return arena_printf(ar, "price rule %lld: min_qty %s", (long long)r->id, why);
+    x->min_qty18 = units18(x->min_qty);
     return NULL;
 }
 
@@ -344,11 +356,14 @@ fail:
 /* Why a book is not a candidate. */
 enum exclusion { EX_NONE, EX_STATUS, EX_CURRENCY, EX_WINDOW, EX_SCOPE };
 
+/* The selector groups, most specific first: a book's matching rules are one range of each. */
+#define NGROUPS 4
+
 /* What a resolve knows about one book. */
 struct bstate {
-    enum exclusion excluded; /* EX_NONE for a candidate */
-    size_t m0, m1;           /* its rules that match the SKU: match[m0..m1), most specific first */
-    size_t fixed, adj;       /* the most specific eligible fixed rule and adjustment, or NONE */
+    enum exclusion excluded;         /* EX_NONE for a candidate */
+    size_t lo[NGROUPS], hi[NGROUPS]; /* its rules matching the SKU: set->rules[lo..hi) */
+    size_t fixed, adj; /* the most specific eligible fixed rule and adjustment, or NONE */
     int any_match, any_eligible;
     int chain; /* its place in the chain of books that make the price, or -1 */
 };
@@ -358,12 +373,13 @@ struct run {
     const struct resolve_set *set;
     const struct resolve_ctx *ctx;
     struct bstate *st;
-    size_t *match; /* indexes into set->rules */
-    size_t nmatch;
+    size_t nmatch; /* matching rules in all books */
+    __int128 qty18;
     size_t *chain; /* book indexes: the winner, then the books its base comes from */
     size_t nchain;
     int found; /* the chain ends in a fixed price */
     const char *qty_text;
+    const char *lower, *no_rule_at_qty; /* reasons many lines share, made once */
 };
 
 static enum exclusion exclusion(const struct resolve_book *b, const struct resolve_ctx *c)
@@ -402,12 +418,12 @@ static const char *exclusion_text(struct arena *ar, enum exclusion ex, const str
     return arena_printf(ar, "scope org %lld does not match", (long long)b->org_id);
 }
 
-/* Appends the book's rules of one selector group that match, in their order. */
-static void match_group(struct run *rn, const struct rbook *bk, int selector, int64_t key,
-                        const char *category)
+/* The range of a book's rules in one selector group that match (binary search: no scan). */
+static void match_group(struct run *rn, const struct rbook *bk, struct bstate *s, int selector,
+                        int64_t key, const char *category)
 {
     const struct rrule *rules = rn->set->rules;
-    size_t lo = bk->r0, hi = bk->r1;
+    size_t lo = bk->r0, hi = bk->r1, end;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -417,13 +433,16 @@ static void match_group(struct run *rn, const struct rbook *bk, int selector, in
         else
             hi = mid;
     }
-    for (; lo < bk->r1 && rule_key_cmp(&rules[lo], selector, key, category) == 0; lo++)
-        rn->match[rn->nmatch++] = lo;
+    for (end = lo; end < bk->r1 && rule_key_cmp(&rules[end], selector, key, category) == 0;)
+        end++;
+    s->lo[selector] = lo;
+    s->hi[selector] = end;
+    rn->nmatch += end - lo;
 }
 
 static int eligible(const struct run *rn, size_t rule)
 {
-    return money_dec_cmp(rn->set->rules[rule].min_qty, rn->ctx->qty) <= 0;
+    return rn->set->rules[rule].min_qty18 <= rn->qty18;
 }
 
 static void classify(struct run *rn)
@@ -436,28 +455,26 @@ static void classify(struct run *rn)
 
         s->fixed = s->adj = NONE;
         s->chain = -1;
-        s->m0 = s->m1 = rn->nmatch;
         if ((s->excluded = exclusion(bk->b, c)) != EX_NONE)
             continue;
-        match_group(rn, bk, PSEL_SKU, c->sku_id, NULL);
+        match_group(rn, bk, s, PSEL_SKU, c->sku_id, NULL);
         if (c->product_id > 0)
-            match_group(rn, bk, PSEL_PRODUCT, c->product_id, NULL);
+            match_group(rn, bk, s, PSEL_PRODUCT, c->product_id, NULL);
         if (c->category)
-            match_group(rn, bk, PSEL_CATEGORY, 0, c->category);
-        match_group(rn, bk, PSEL_ALL, 0, NULL);
-        s->m1 = rn->nmatch;
-        s->any_match = s->m1 > s->m0;
-        for (size_t m = s->m0; m < s->m1; m++) {
-            size_t r = rn->match[m];
-
-            if (!eligible(rn, r))
-                continue;
-            s->any_eligible = 1;
-            if (rn->set->rules[r].r->type == PRULE_FIXED) {
-                if (s->fixed == NONE)
-                    s->fixed = r;
-            } else if (s->adj == NONE) {
-                s->adj = r;
+            match_group(rn, bk, s, PSEL_CATEGORY, 0, c->category);
+        match_group(rn, bk, s, PSEL_ALL, 0, NULL);
+        for (int g = 0; g < NGROUPS; g++) {
+            for (size_t r = s->lo[g]; r < s->hi[g]; r++) {
+                s->any_match = 1;
+                if (!eligible(rn, r))
+                    continue;
+                s->any_eligible = 1;
+                if (rn->set->rules[r].r->type == PRULE_FIXED) {
+                    if (s->fixed == NONE)
+                        s->fixed = r;
+                } else if (s->adj == NONE) {
+                    s->adj = r;
+                }
             }
         }
     }
@@ -561,10 +578,9 @@ static const char *book_reason(struct run *rn, size_t i, size_t end, int *taken)
     if (s->excluded)
         return exclusion_text(rn->ar, s->excluded, rn->set->books[i].b, rn->ctx);
     if (s->chain < 0 && i < end)
-        return s->any_match ? arena_printf(rn->ar, "no rule for this SKU at qty %s", rn->qty_text)
-                            : "no rule for this SKU";
+        return s->any_match ? rn->no_rule_at_qty : "no rule for this SKU";
     if (s->chain < 0)
-        return arena_printf(rn->ar, "lower precedence than book %lld", book_id_at(rn, end));
+        return rn->lower;
     if (!rn->found)
         return s->chain == 0
                    ? "has a rule for this SKU but no fixed price, nor has a lower candidate"
@@ -584,13 +600,13 @@ static const char *lost_to(struct run *rn, const struct rrule *x, const struct r
 {
     if (x->r->selector != w->r->selector)
         return arena_printf(rn->ar, "less specific than rule %lld", (long long)w->r->id);
-    if (money_dec_cmp(x->min_qty, w->min_qty) != 0)
+    if (x->min_qty18 != w->min_qty18)
         return arena_printf(rn->ar, "smaller tier than rule %lld", (long long)w->r->id);
     return arena_printf(rn->ar, "same tier as rule %lld, which has the lower id",
                         (long long)w->r->id);
 }
 
-static const char *rule_reason(struct run *rn, size_t i, size_t end, size_t r, int *taken)
+static const char *rule_reason(struct run *rn, size_t i, size_t r, int *taken)
 {
     const struct bstate *s = &rn->st[i];
     const struct rrule *x = &rn->set->rules[r];
@@ -603,7 +619,7 @@ static const char *rule_reason(struct run *rn, size_t i, size_t end, size_t r, i
         return arena_printf(rn->ar, "tier min_qty %s > qty %s", buf, rn->qty_text);
     }
     if (s->chain < 0)
-        return arena_printf(rn->ar, "lower precedence than book %lld", book_id_at(rn, end));
+        return rn->lower;
     if (r != w)
         return lost_to(rn, x, &rn->set->rules[w]);
     if (!rn->found)
@@ -621,22 +637,26 @@ static void trace(struct run *rn, struct resolve_result *res)
 
     money_format(rn->ctx->qty, -1, buf);
     rn->qty_text = arena_strdup(rn->ar, buf);
+    rn->no_rule_at_qty = arena_printf(rn->ar, "no rule for this SKU at qty %s", buf);
+    if (rn->found)
+        rn->lower = arena_printf(rn->ar, "lower precedence than book %lld", book_id_at(rn, end));
     res->steps = arena_alloc(rn->ar, (rn->set->nbooks + rn->nmatch + 1) * sizeof(*res->steps));
     for (size_t i = 0; i < rn->set->nbooks; i++) {
         const char *why = book_reason(rn, i, end, &taken);
 
         step(rn, res, i, NONE, taken, why);
-        for (size_t m = rn->st[i].m0; m < rn->st[i].m1; m++) {
-            why = rule_reason(rn, i, end, rn->match[m], &taken);
-            step(rn, res, i, rn->match[m], taken, why);
-        }
+        for (int g = 0; g < NGROUPS; g++)
+            for (size_t r = rn->st[i].lo[g]; r < rn->st[i].hi[g]; r++) {
+                why = rule_reason(rn, i, r, &taken);
+                step(rn, res, i, r, taken, why);
+            }
     }
 }
 
 int resolve_price(struct arena *ar, const struct resolve_set *set, const struct resolve_ctx *ctx,
                   struct resolve_result *res)
 {
-    struct run rn = {ar, set, ctx, NULL, NULL, 0, NULL, 0, 0, NULL};
+    struct run rn = {.ar = ar, .set = set, .ctx = ctx, .qty18 = units18(ctx->qty)};
     int rc = RESOLVE_ENOPRICE;
 
     memset(res, 0, sizeof(*res));
@@ -645,7 +665,6 @@ int resolve_price(struct arena *ar, const struct resolve_set *set, const struct 
         return RESOLVE_EINPUT;
     }
     rn.st = arena_zalloc(ar, (set->nbooks + 1) * sizeof(*rn.st));
-    rn.match = arena_alloc(ar, (set->nrules + 1) * sizeof(*rn.match));
     rn.chain = arena_alloc(ar, (set->nbooks + 1) * sizeof(*rn.chain));
     classify(&rn);
     make_chain(&rn);
