@@ -2,21 +2,27 @@
 #include "pages/pages_http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
 #include "audit/audit_http.h"
+#include "catalog/listing.h"
+#include "catalog/publish.h"
 #include "core/flags.h"
 #include "core/json.h"
 #include "db/db.h"
+#include "http/list.h"
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/rbac.h"
 #include "http/request.h"
 #include "org/org_http.h"
+#include "org/rel_http.h"
 #include "pages/pages.h"
+#include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
 
 #define MEMBERS_SHOWN 50  /* rows of the members table; the KPI counts them all */
@@ -401,15 +407,593 @@ static int add_health(struct req *r, struct json_object *d)
     return 0;
 }
 
+/* ---- the catalog's tiles: relationships, catalog size, publications, listings ---- */
+
+/* Listing items a dashboard reads at most across channels; beyond, its numbers are floors. */
+#define TILE_ITEMS_MAX 5000
+/* Rows of a tile's table; the rest is counted in a last row or a caption. */
+#define TILE_ROWS 20
+
+/* Horizontal bar chart geometry in SVG user units: a label column, then the bars. */
+#define HBAR_WIDTH 480
+#define HBAR_LABEL 150
+#define HBAR_PLOT  250
+#define HBAR_ROW   26
+#define HBAR_BAR   16
+#define HBAR_CHARS 22 /* characters of a label before it is cut with an ellipsis */
+
+static int may_read(const struct req *r, enum rbac_resource res)
+{
+    return rbac_allows(r->ctx.role, res, ACT_READ);
+}
+
+static int flag_on(const struct req *r, enum feature_flag f)
+{
+    return (r->ctx.flags & FLAG_BIT(f)) != 0;
+}
+
+/* s cut to n characters of UTF-8, with an ellipsis when cut: a chart's label. */
+static const char *label_cut(struct arena *ar, const char *s, int n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p && n > 0) {
+        p++;
+        while ((*p & 0xc0) == 0x80)
+            p++;
+        n--;
+    }
+    return *p ? arena_printf(ar, "%.*s…", (int)((const char *)p - s), s) : s;
+}
+
+/*
+ * A horizontal bar chart: one bar per row, its length value / max of the plot, its label
+ * left of it and text right of it. The template draws the SVG from these numbers.
+ */
+struct hbar {
+    const char *label, *text;
+    long long value;
+};
+
+static struct json_object *hbar_json(struct arena *ar, const char *title, const char *desc,
+                                     const struct hbar *rows, int n, long long max)
+{
+    struct json_object *c = json_object_new_object(), *bars = json_object_new_array();
+
+    for (int i = 0; i < n; i++) {
+        struct json_object *b = json_object_new_object();
+        long long w = max ? (rows[i].value * HBAR_PLOT + max / 2) / max : 0;
+        int y = i * HBAR_ROW + (HBAR_ROW - HBAR_BAR) / 2;
+
+        if (rows[i].value && w < 1)
+            w = 1;
+        json_object_object_add(b, "label",
+                               json_object_new_string(label_cut(ar, rows[i].label, HBAR_CHARS)));
+        json_object_object_add(b, "full", json_object_new_string(rows[i].label));
+        json_object_object_add(b, "text", json_object_new_string(rows[i].text));
+        json_object_object_add(b, "y", json_object_new_int(y));
+        json_object_object_add(b, "w", json_object_new_int64(w));
+        json_object_object_add(b, "ty", json_object_new_int(y + HBAR_BAR - 3));
+        json_object_object_add(b, "tx", json_object_new_int64(HBAR_LABEL + w + 6));
+        json_object_array_add(bars, b);
+    }
+    json_object_object_add(c, "title", json_object_new_string(title));
+    json_object_object_add(c, "desc", json_object_new_string(desc));
+    json_object_object_add(c, "bars", bars);
+    json_object_object_add(c, "width", json_object_new_int(HBAR_WIDTH));
+    json_object_object_add(c, "height", json_object_new_int(n * HBAR_ROW));
+    json_object_object_add(c, "plot_x", json_object_new_int(HBAR_LABEL));
+    json_object_object_add(c, "label_x", json_object_new_int(HBAR_LABEL - 6));
+    json_object_object_add(c, "bar_height", json_object_new_int(HBAR_BAR));
+    return c;
+}
+
+/* Rows (name, count) of a result with a total, as counts_tile() but with names spaced. */
+static struct json_object *named_counts(struct arena *ar, const struct db_res *res)
+{
+    struct json_object *t = counts_tile(res, 0), *rows = json_object_object_get(t, "rows");
+
+    for (size_t i = 0; i < json_object_array_length(rows); i++) {
+        struct json_object *o = json_object_array_get_idx(rows, i);
+        char *name = arena_strdup(ar, json_object_get_string(json_object_object_get(o, "name")));
+        for (char *p = name; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        json_object_object_add(o, "label", json_object_new_string(name));
+    }
+    return t;
+}
+
+/* The org's parents and children through relationships active now, as the API lists them. */
+static int add_relationships(struct req *r, struct json_object *d)
+{
+    static const char *const sides[] = {"parents", "children"};
+    struct json_object *t, *out;
+    int rc;
+
+    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+        return 0;
+    t = json_object_new_object();
+    json_object_object_add(d, "relationships", t);
+    r->nparams = 1;
+    r->param_names[0] = "id";
+    r->param_vals[0] = arena_printf(r->ar, "%lld", (long long)r->ctx.org_id);
+    for (int k = 0; k < 2; k++) {
+        struct json_object *rows = json_object_new_array(), *data;
+        size_t n;
+
+        rc = page_api(r, rel_http_list,
+                      arena_printf(r->ar, "side=%s&active=true&limit=%d", sides[k], TILE_ROWS),
+                      NULL, &out);
+        if (rc) {
+            r->nparams = 0;
+            return rc;
+        }
+        data = json_object_object_get(out, "data");
+        n = json_object_array_length(data);
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *rel = json_object_array_get_idx(data, i),
+                               *o = json_object_new_object();
+            char *type = arena_strdup(
+                r->ar, json_object_get_string(json_object_object_get(rel, "relation_type")));
+            for (char *p = type; *p; p++)
+                if (*p == '_')
+                    *p = ' ';
+            json_object_object_add(
+                o, "org", json_object_get(json_object_object_get(rel, k ? "child" : "parent")));
+            json_object_object_add(o, "relation", json_object_new_string(type));
+            json_object_object_add(o, "preferred",
+                                   json_object_get(json_object_object_get(rel, "preferred")));
+            json_object_object_add(o, "since",
+                                   json_object_get(json_object_object_get(rel, "active_from")));
+            json_object_array_add(rows, o);
+        }
+        json_object_object_add(t, sides[k], rows);
+        if (json_object_get_string(json_object_object_get(out, "next_cursor")))
+            json_object_object_add(t, k ? "children_more" : "parents_more",
+                                   json_object_new_boolean(1));
+    }
+    r->nparams = 0;
+    json_object_object_add(t, "org_id", json_object_new_int64(r->ctx.org_id));
+    json_object_object_add(t, "linked", json_object_new_boolean(may_read(r, RES_ORGS)));
+    return 0;
+}
+
+/* A manufacturer's catalog: products by lifecycle and SKUs by status. */
+static int add_catalog_size(struct req *r, struct json_object *d)
+{
+    struct json_object *t;
+    struct db_res res;
+    int rc;
+
+    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_CATALOG))
+        return 0;
+    t = json_object_new_object();
+    rc = db_exec(r->db, r->ar, &Q_DASH_PRODUCT_LIFECYCLES, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    json_object_object_add(t, "products", named_counts(r->ar, &res));
+    rc = db_exec(r->db, r->ar, &Q_DASH_SKU_STATUSES, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    json_object_object_add(t, "skus", named_counts(r->ar, &res));
+    json_object_object_add(d, "catalog", t);
+    return 0;
+}
+
+/* What the org publishes: per channel, and per recipient with live items. */
+static int add_publications(struct req *r, struct json_object *d)
+{
+    struct json_object *t, *rows;
+    struct db_res res;
+    int rc;
+
+    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_PUBLICATIONS))
+        return 0;
+    t = json_object_new_object();
+    rc = db_exec(r->db, r->ar, &Q_DASH_PUB_CHANNELS, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    rows = json_object_new_array();
+    for (int i = 0; i < res.nrows; i++) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_int64(db_at(&res, i, 0)->i));
+        json_object_object_add(o, "name", json_object_new_string(db_at(&res, i, 1)->s));
+        json_object_object_add(o, "publications", json_object_new_int64(db_at(&res, i, 2)->i));
+        json_object_object_add(o, "items", json_object_new_int64(db_at(&res, i, 3)->i));
+        json_object_array_add(rows, o);
+    }
+    json_object_object_add(t, "channels", rows);
+    rc = db_exec(r->db, r->ar, &Q_DASH_PUB_RECIPIENTS, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id, TILE_ROWS + 1);
+    if (rc)
+        return rc;
+    rows = json_object_new_array();
+    for (int i = 0; i < res.nrows && i < TILE_ROWS; i++) {
+        struct json_object *o = json_object_new_object();
+        const struct db_val *to = db_at(&res, i, 0);
+        json_object_object_add(o, "name",
+                               to->null ? NULL : json_object_new_string(db_at(&res, i, 1)->s));
+        json_object_object_add(o, "publications", json_object_new_int64(db_at(&res, i, 2)->i));
+        json_object_object_add(o, "items", json_object_new_int64(db_at(&res, i, 3)->i));
+        json_object_array_add(rows, o);
+    }
+    json_object_object_add(t, "recipients", rows);
+    json_object_object_add(t, "recipients_more", json_object_new_boolean(res.nrows > TILE_ROWS));
+    json_object_object_add(d, "publications", t);
+    return 0;
+}
+
+/* The org's active children per relation type: who it works with downstream. */
+static int add_partners(struct req *r, struct json_object *d)
+{
+    struct db_res res;
+    int rc;
+
+    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+        return 0;
+    rc = db_exec(r->db, r->ar, &Q_DASH_CHILD_TYPES, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    json_object_object_add(d, "partners", named_counts(r->ar, &res));
+    return 0;
+}
+
+/* One SKU of an org's listing and its manufacturer. */
+struct listed {
+    int64_t sku, maker;
+};
+
+static int listed_cmp(const void *a, const void *b)
+{
+    const struct listed *x = a, *y = b;
+
+    return (x->sku > y->sku) - (x->sku < y->sku);
+}
+
+/*
+ * An org's effective listing across the channels where something reaches it, read through
+ * the listing itself (docs/catalog.md: candidates, upstream validation, dedupe), at most
+ * TILE_ITEMS_MAX items. Per channel: its id, name and items; and the distinct SKUs with
+ * their manufacturers, by SKU id.
+ */
+struct reach {
+    struct db_res channels;
+    long long *items;     /* per row of channels */
+    long long *published; /* per row of channels: the org's own distinct live items */
+    struct listed *skus;
+    size_t nskus;
+    int partial; /* TILE_ITEMS_MAX was reached: the numbers are floors */
+};
+
+static int reach_load(struct req *r, struct reach *re)
+{
+    struct listing_item *items;
+    size_t total = 0, cap = 256;
+    int rc;
+
+    memset(re, 0, sizeof(*re));
+    rc = db_exec(r->db, r->ar, &Q_DASH_ORG_CHANNELS, r->ctx.tenant_id, &re->channels,
+                 (long long)r->ctx.org_id, (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    re->items = arena_zalloc(r->ar, sizeof(*re->items) * (size_t)(re->channels.nrows + 1));
+    re->published = arena_zalloc(r->ar, sizeof(*re->published) * (size_t)(re->channels.nrows + 1));
+    re->skus = arena_alloc(r->ar, sizeof(*re->skus) * cap);
+    for (int c = 0; c < re->channels.nrows && !re->partial; c++) {
+        struct pub_key after = {0, 0}, next;
+        int more = 1;
+
+        while (more && !re->partial) {
+            size_t n;
+            rc = listing_page(r->db, r->ar, r->ctx.tenant_id, db_at(&re->channels, c, 0)->i,
+                              r->ctx.org_id, after, LIST_MAX_LIMIT, &items, &n, &next, &more);
+            if (rc)
+                return rc;
+            for (size_t i = 0; i < n; i++) {
+                if (re->nskus == cap) {
+                    struct listed *v = arena_alloc(r->ar, sizeof(*v) * cap * 2);
+                    memcpy(v, re->skus, sizeof(*v) * cap);
+                    re->skus = v;
+                    cap *= 2;
+                }
+                re->skus[re->nskus].sku = items[i].key.sku_id;
+                re->skus[re->nskus++].maker = items[i].manufacturer_id;
+            }
+            re->items[c] += (long long)n;
+            total += n;
+            after = next;
+            if (total >= TILE_ITEMS_MAX && more)
+                re->partial = 1;
+        }
+    }
+    /* one SKU in several channels, or as several offerings, counts once */
+    qsort(re->skus, re->nskus, sizeof(*re->skus), listed_cmp);
+    {
+        size_t k = 0;
+        for (size_t i = 0; i < re->nskus; i++)
+            if (!k || re->skus[k - 1].sku != re->skus[i].sku)
+                re->skus[k++] = re->skus[i];
+        re->nskus = k;
+    }
+    return 0;
+}
+
+/* Per manufacturer: SKUs in the listing, and of them those also in published[] (sorted). */
+struct brand {
+    int64_t maker;
+    long long listed, passed;
+};
+
+static struct brand *brands_of(struct req *r, const struct reach *re, const int64_t *published,
+                               size_t npub, size_t *nout)
+{
+    struct brand *b = arena_zalloc(r->ar, sizeof(*b) * (re->nskus + 1));
+    size_t n = 0, j = 0;
+
+    for (size_t i = 0; i < re->nskus; i++) {
+        size_t k;
+        for (k = 0; k < n && b[k].maker != re->skus[i].maker; k++)
+            ;
+        if (k == n)
+            b[n++].maker = re->skus[i].maker;
+        b[k].listed++;
+        while (j < npub && published[j] < re->skus[i].sku)
+            j++;
+        if (j < npub && published[j] == re->skus[i].sku)
+            b[k].passed++;
+    }
+    *nout = n;
+    return b;
+}
+
+/* Names of the manufacturers of brands, one query; "organization <id>" for a missing one. */
+static int brand_names(struct req *r, const struct brand *b, size_t n, const char **names)
+{
+    struct db_res res;
+    struct sb ids;
+    int rc;
+
+    sb_init(&ids, r->ar);
+    sb_addc(&ids, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&ids, "%s%lld", i ? "," : "", (long long)b[i].maker);
+    sb_addc(&ids, ']');
+    rc = db_exec(r->db, r->ar, &Q_PAGES_ORG_NAMES, r->ctx.tenant_id, &res, ids.buf);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        names[i] = arena_printf(r->ar, "organization %lld", (long long)b[i].maker);
+        for (int k = 0; k < res.nrows; k++)
+            if (db_at(&res, k, 0)->i == b[i].maker)
+                names[i] = db_at(&res, k, 1)->s;
+    }
+    return 0;
+}
+
+static int brand_cmp(const void *a, const void *b)
+{
+    const struct brand *x = a, *y = b;
+
+    if (x->listed != y->listed)
+        return x->listed < y->listed ? 1 : -1;
+    return (x->maker > y->maker) - (x->maker < y->maker);
+}
+
+/*
+ * A distributor's flow: per channel, the items that reached it (its listing) and those it
+ * publishes on; per brand, the share of the SKUs it receives that it passes on.
+ */
+static int add_distribution(struct req *r, struct json_object *d)
+{
+    struct json_object *flow, *rows, *cov;
+    struct db_res res;
+    struct reach re;
+    struct brand *b;
+    const char **names;
+    struct hbar *bars;
+    int64_t *published;
+    size_t nb, npub;
+    int rc;
+
+    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS) ||
+        !may_read(r, RES_PUBLICATIONS))
+        return 0;
+    rc = reach_load(r, &re);
+    if (!rc)
+        rc = db_exec(r->db, r->ar, &Q_DASH_REPUBLISHED, r->ctx.tenant_id, &res,
+                     (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    flow = json_object_new_object();
+    rows = json_object_new_array();
+    for (int c = 0; c < re.channels.nrows; c++) {
+        struct json_object *o = json_object_new_object();
+        for (int k = 0; k < res.nrows; k++)
+            if (db_at(&res, k, 0)->i == db_at(&re.channels, c, 0)->i)
+                re.published[c] = db_at(&res, k, 1)->i;
+        json_object_object_add(o, "id", json_object_new_int64(db_at(&re.channels, c, 0)->i));
+        json_object_object_add(o, "name", json_object_new_string(db_at(&re.channels, c, 1)->s));
+        json_object_object_add(o, "received", json_object_new_int64(re.items[c]));
+        json_object_object_add(o, "republished", json_object_new_int64(re.published[c]));
+        json_object_array_add(rows, o);
+    }
+    json_object_object_add(flow, "rows", rows);
+    json_object_object_add(flow, "partial", json_object_new_boolean(re.partial));
+    json_object_object_add(d, "flow", flow);
+
+    rc = db_exec(r->db, r->ar, &Q_DASH_PUBLISHED_SKUS, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id, TILE_ITEMS_MAX);
+    if (rc)
+        return rc;
+    npub = (size_t)res.nrows;
+    published = arena_alloc(r->ar, sizeof(*published) * (npub + 1));
+    for (size_t i = 0; i < npub; i++)
+        published[i] = db_at(&res, (int)i, 0)->i;
+    b = brands_of(r, &re, published, npub, &nb);
+    qsort(b, nb, sizeof(*b), brand_cmp);
+    if (nb > TILE_ROWS)
+        nb = TILE_ROWS;
+    names = arena_alloc(r->ar, sizeof(*names) * (nb + 1));
+    bars = arena_alloc(r->ar, sizeof(*bars) * (nb + 1));
+    rc = brand_names(r, b, nb, names);
+    if (rc)
+        return rc;
+    cov = json_object_new_object();
+    rows = json_object_new_array();
+    for (size_t i = 0; i < nb; i++) {
+        struct json_object *o = json_object_new_object();
+        long long pct = b[i].listed ? b[i].passed * 100 / b[i].listed : 0;
+        json_object_object_add(o, "name", json_object_new_string(names[i]));
+        json_object_object_add(o, "received", json_object_new_int64(b[i].listed));
+        json_object_object_add(o, "republished", json_object_new_int64(b[i].passed));
+        json_object_object_add(o, "percent", json_object_new_int64(pct));
+        json_object_array_add(rows, o);
+        bars[i].label = names[i];
+        bars[i].value = pct;
+        bars[i].text = arena_printf(r->ar, "%lld%% (%lld of %lld)", pct, b[i].passed, b[i].listed);
+    }
+    json_object_object_add(cov, "rows", rows);
+    json_object_object_add(cov, "partial",
+                           json_object_new_boolean(re.partial || npub >= TILE_ITEMS_MAX));
+    if (nb)
+        json_object_object_add(
+            cov, "chart",
+            hbar_json(r->ar, "Share of the SKUs received that are republished, by brand",
+                      "Each bar is the share of a manufacturer's SKUs in this organization's "
+                      "listing that it publishes on.",
+                      bars, (int)nb, 100));
+    json_object_object_add(d, "coverage", cov);
+    return 0;
+}
+
+/* A dealer's listing by brand: per manufacturer, the SKUs it may sell in any channel. */
+static int add_listing_brands(struct req *r, struct json_object *d)
+{
+    struct json_object *t, *rows;
+    struct reach re;
+    struct brand *b;
+    const char **names;
+    struct hbar *bars;
+    long long max = 0, all = 0;
+    size_t nb;
+    int rc;
+
+    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS))
+        return 0;
+    rc = reach_load(r, &re);
+    if (rc)
+        return rc;
+    b = brands_of(r, &re, NULL, 0, &nb);
+    qsort(b, nb, sizeof(*b), brand_cmp);
+    for (size_t i = 0; i < nb; i++)
+        all += b[i].listed;
+    if (nb > TILE_ROWS)
+        nb = TILE_ROWS;
+    names = arena_alloc(r->ar, sizeof(*names) * (nb + 1));
+    bars = arena_alloc(r->ar, sizeof(*bars) * (nb + 1));
+    rc = brand_names(r, b, nb, names);
+    if (rc)
+        return rc;
+    t = json_object_new_object();
+    rows = json_object_new_array();
+    for (size_t i = 0; i < nb; i++) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(names[i]));
+        json_object_object_add(o, "skus", json_object_new_int64(b[i].listed));
+        json_object_array_add(rows, o);
+        bars[i].label = names[i];
+        bars[i].value = b[i].listed;
+        bars[i].text = arena_printf(r->ar, "%lld", b[i].listed);
+        if (b[i].listed > max)
+            max = b[i].listed;
+    }
+    json_object_object_add(t, "rows", rows);
+    json_object_object_add(t, "total", json_object_new_int64(all));
+    json_object_object_add(t, "partial", json_object_new_boolean(re.partial));
+    if (nb)
+        json_object_object_add(t, "chart",
+                               hbar_json(r->ar, "SKUs this organization may sell, by brand",
+                                         "Each bar is the number of a manufacturer's SKUs in this "
+                                         "organization's listing, across channels.",
+                                         bars, (int)nb, max));
+    json_object_object_add(d, "brands", t);
+    return 0;
+}
+
+/* The tiles of the org's type, after those every organization gets. */
+static int add_type_tiles(struct req *r, struct json_object *d)
+{
+    const char *type = r->ctx.org_type ? r->ctx.org_type : "";
+    int rc = 0;
+
+    if (strcmp(type, "manufacturer") == 0) {
+        rc = add_catalog_size(r, d);
+        if (!rc)
+            rc = add_publications(r, d);
+        if (!rc)
+            rc = add_partners(r, d);
+    } else if (strcmp(type, "distributor") == 0) {
+        rc = add_distribution(r, d);
+    } else if (strcmp(type, "dealer") == 0) {
+        rc = add_listing_brands(r, d);
+    }
+    return rc;
+}
+
+/* The tenant's relationships per type: how much of the network is live. */
+static int add_rel_types(struct req *r, struct json_object *d)
+{
+    struct json_object *t, *rows;
+    struct db_res res;
+    long long active = 0, all = 0;
+    int rc;
+
+    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+        return 0;
+    rc = db_exec(r->db, r->ar, &Q_DASH_REL_TYPES, r->ctx.tenant_id, &res);
+    if (rc)
+        return rc;
+    t = json_object_new_object();
+    rows = json_object_new_array();
+    for (int i = 0; i < res.nrows; i++) {
+        struct json_object *o = json_object_new_object();
+        char *label = arena_strdup(r->ar, db_at(&res, i, 0)->s);
+        for (char *p = label; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        json_object_object_add(o, "name", json_object_new_string(label));
+        json_object_object_add(o, "active", json_object_new_int64(db_at(&res, i, 1)->i));
+        json_object_object_add(o, "all", json_object_new_int64(db_at(&res, i, 2)->i));
+        json_object_array_add(rows, o);
+        active += db_at(&res, i, 1)->i;
+        all += db_at(&res, i, 2)->i;
+    }
+    json_object_object_add(t, "rows", rows);
+    json_object_object_add(t, "active", json_object_new_int64(active));
+    json_object_object_add(t, "all", json_object_new_int64(all));
+    json_object_object_add(d, "rel_types", t);
+    return 0;
+}
+
 static int org_dashboard(struct req *r, struct json_object *d, struct json_object *kpis)
 {
     int rc = add_profile(r, d);
 
     if (rc)
         return page_api_problem(r);
+    rc = add_relationships(r, d);
+    if (rc)
+        return page_api_problem(r);
     rc = add_members(r, d, kpis);
     if (!rc)
         rc = add_org_changes(r, kpis);
+    if (!rc)
+        rc = add_type_tiles(r, d);
     if (rc)
         return problem_db(r, rc, "dashboard");
     return 0;
@@ -421,6 +1005,8 @@ static int global_dashboard(struct req *r, struct json_object *d, struct json_ob
 
     if (!rc)
         rc = add_tenant_counts(r, d);
+    if (!rc)
+        rc = add_rel_types(r, d);
     if (!rc)
         rc = add_tenant_activity(r, d, kpis);
     if (!rc)

@@ -368,3 +368,300 @@ test('products: the list filters and pages, a product\'s page lists its SKUs, th
   const nav = (await w.v.get('/dashboard')).text;
   assert.doesNotMatch(nav, /href="\/products"|href="\/catalog"/);
 });
+
+// ---- publishing through the forms, and a publication's page ----
+
+test('publish, unlist and roll back through the forms: versions, who and when, diffs; the API\'s refusals on the form', async () => {
+  const w = await network('pcf');
+  const base = { channel_id: String(w.ch.id) };
+  // ACME publishes two SKUs to D1, by code
+  const form = await w.m1u.v.get(`/catalog/publish?channel_id=${w.ch.id}`);
+  assertPage(form, 200, 'Publish items');
+  assert.match(form.text, /<p>Publisher: ACME<\/p>/);
+  assert.match(form.text, new RegExp(`<option value="${w.d1.id}">D1</option>`), 'its children to choose from');
+  assert.match(form.text, new RegExp(`<option value="${w.ch.id}" selected>Dealer channel</option>`));
+  const v0 = versions(w.t.id);
+  const r1 = await w.m1u.v.post('/catalog/publish', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A1\ns-a2\n\nS-A1', note: 'first' });
+  assert.equal(r1.status, 303, r1.text);
+  const pubPath = `/channels/${w.ch.id}/publications?publisher_org_id=${w.m1.id}&org_id=${w.d1.id}`;
+  assert.equal(r1.location, `${pubPath}&done=published`);
+  assert.equal(versions(w.t.id), v0 + 1);
+  const live = (await get(`/v1/channels/${w.ch.id}/catalog/versions?publisher_org_id=${w.m1.id}&org_id=${w.d1.id}`, w.admin)).json.data;
+  assert.deepEqual(live.map((x) => [x.version, x.action, x.item_count, x.added_count, x.note]), [[1, 'publish', 2, 2, 'first']]);
+
+  // the API's refusals, with the form as sent and each item's message by code
+  const unknown = await w.m1u.v.post('/catalog/publish', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A3\nNOPE-1' });
+  assertPage(unknown, 422);
+  assert.match(fieldError(unknown.text, 'sku_codes'), /'NOPE-1'/);
+  assert.match(unknown.text, /<textarea id="sku_codes" name="sku_codes"[^>]*>S-A3\nNOPE-1<\/textarea>/);
+  // S-A3 reached D1 in another channel only: D1 sees it, and may not republish it here
+  const ch2 = await w.channel('Online', 'online');
+  assert.equal((await publish(ch2, w.m1u.token, { publisher_org_id: w.m1.id, org_id: w.d1.id, items: [{ sku_id: w.sa3.id }] })).status, 201);
+  const v1 = versions(w.t.id);
+  const upstream = await w.d1u.v.post('/catalog/publish', { ...base, org_id: String(w.dl1.id), sku_codes: 'S-A1\nS-A3' });
+  assertPage(upstream, 403);
+  assert.match(flash(upstream.text).join(' '), /Nothing was published/);
+  assert.match(fieldError(upstream.text, 'sku_codes'), /'S-A3'/);
+  assert.doesNotMatch(fieldError(upstream.text, 'sku_codes'), /'S-A1'/);
+  const notChild = await w.d1u.v.post('/catalog/publish', { ...base, org_id: String(w.dl2.id), sku_codes: 'S-A1' });
+  assertPage(notChild, 422);
+  assert.match(flash(notChild.text).join(' '), /Nothing was published: .*(child|relationship)/);
+  const territory = await w.d1u.v.post('/catalog/publish', { ...base, org_id: String(w.dl1.id), sku_codes: 'S-A1', territory: 'US' });
+  assertPage(territory, 422);
+  assert.match(flash(territory.text).join(' '), /Nothing was published: .*region/);
+  assert.match(territory.text, /id="territory" name="territory" value="US"/);
+  const noChannel = await w.d1u.v.post('/catalog/publish', { org_id: String(w.dl1.id), sku_codes: 'S-A1' });
+  assertPage(noChannel, 400);
+  assert.equal(fieldError(noChannel.text, 'f-channel'), 'choose a channel');
+  assert.equal(versions(w.t.id), v1, 'nothing written by a refused form');
+  assertErrorPage(await w.m1u.v.post('/catalog/publish', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A3' }, { csrf: false }), 403);
+  assert.equal(versions(w.t.id), v1);
+
+  // D1 passes S-A1 on to DL1; ACME unlists S-A2 and publishes S-A3; then rolls back to 1
+  assert.equal((await w.d1u.v.post('/catalog/publish', { ...base, org_id: String(w.dl1.id), sku_codes: 'S-A1' })).status, 303);
+  const un = await w.m1u.v.post('/catalog/unlist', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A2' });
+  assert.equal(un.status, 303, un.text);
+  assert.equal(un.location, `${pubPath}&done=unlisted`);
+  const again = await w.m1u.v.post('/catalog/unlist', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A2' });
+  assertPage(again, 422);
+  assert.match(fieldError(again.text, 'sku_codes'), /'S-A2'/);
+  assert.equal((await w.m1u.v.post('/catalog/publish', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A3' })).status, 303);
+  const same = await w.m1u.v.post('/catalog/publish', { ...base, org_id: String(w.d1.id), sku_codes: 'S-A3' });
+  assert.equal(same.location, `${pubPath}&done=unchanged`);
+
+  const page = await w.m1u.v.get(pubPath);
+  assertPage(page, 200, 'ACME to D1');
+  assert.ok(page.text.includes('<dt>Current version</dt><dd>3</dd>'));
+  assert.ok(page.text.includes('<dt>Live items</dt><dd>2</dd>'));
+  const rows = tableRows(page.text, 'Every change');
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[3], r[4], r[5], r[6], r[7]]), [
+    ['1', 'publish', w.m1u.email, '2', '2', '0', 'first'],
+    ['2', 'unlist', w.m1u.email, '1', '0', '1', ''],
+    ['3 current', 'publish', w.m1u.email, '2', '1', '0', ''],
+  ]);
+  const apiVersions = (await get(`/v1/channels/${w.ch.id}/catalog/versions?publisher_org_id=${w.m1.id}&org_id=${w.d1.id}`, w.admin)).json.data;
+  assert.deepEqual([...page.text.matchAll(/<time datetime="([^"]+)">/g)].map((m) => m[1]), apiVersions.map((x) => x.created_at));
+  assert.equal([...page.text.matchAll(/>Roll back to (\d+)</g)].map((m) => m[1]).join(), '1,2', 'every older version');
+  // the diff of 3 against 1: S-A3 added, S-A2 removed, by code
+  const diff = await w.m1u.v.get(`${pubPath}&diff=3&against=1`);
+  assertPage(diff, 200);
+  const section = /<section class="diff"[\s\S]*?<\/section>/.exec(diff.text)[0];
+  assert.match(section, /Version 3 against version 1/);
+  assert.match(/<h3>Added<\/h3>[\s\S]*?<\/ul>/.exec(section)[0], /<code>S-A3<\/code>/);
+  assert.match(/<h3>Removed<\/h3>[\s\S]*?<\/ul>/.exec(section)[0], /<code>S-A2<\/code>/);
+  const badDiff = await w.m1u.v.get(`${pubPath}&diff=9`);
+  assertPage(badDiff, 200);
+  assert.match(badDiff.text, /No diff: /);
+
+  // roll back to 1: a new version 4 with S-A1 and S-A2
+  const rb = await w.m1u.v.post(`/channels/${w.ch.id}/publications/rollback`, { publisher_org_id: String(w.m1.id), org_id: String(w.d1.id), to_version: '1' });
+  assert.equal(rb.status, 303, rb.text);
+  assert.equal(rb.location, `${pubPath}&done=rolled_back`);
+  const v4 = (await get(`/v1/channels/${w.ch.id}/catalog/versions/4?publisher_org_id=${w.m1.id}&org_id=${w.d1.id}`, w.admin)).json;
+  assert.deepEqual([v4.action, v4.rolled_back_to, v4.items.map((i) => i.sku_code).sort()], ['rollback', 1, ['S-A1', 'S-A2']]);
+  const rolled = await w.m1u.v.get(`${pubPath}&done=rolled_back`);
+  assert.ok(flash(rolled.text).some((f) => /rolled back/.test(f)));
+  assert.ok(tableRows(rolled.text, 'Every change').some((r) => r[0] === '4 current' && r[1] === 'rollback to 1'));
+  // a rollback the API refuses shows on the page: version 99 does not exist
+  const bad = await w.m1u.v.post(`/channels/${w.ch.id}/publications/rollback`, { publisher_org_id: String(w.m1.id), org_id: String(w.d1.id), to_version: '99' });
+  assert.ok([404, 422].includes(bad.status), bad.text.slice(0, 500));
+  assert.match(flash(bad.text).join(' '), /Nothing was rolled back/);
+
+  // who sees what: the recipient reads it without the buttons; others get 404; a viewer 403s
+  const d1page = await w.d1u.v.get(pubPath);
+  assertPage(d1page, 200);
+  assert.doesNotMatch(d1page.text, />Roll back to|Publish more items/);
+  const notTheirs = await w.d1u.v.post(`/channels/${w.ch.id}/publications/rollback`, { publisher_org_id: String(w.m1.id), org_id: String(w.d1.id), to_version: '2' });
+  assertPage(notTheirs, 403);
+  assert.match(flash(notTheirs.text).join(' '), /Nothing was rolled back/);
+  assertErrorPage(await w.dl1u.v.get(pubPath), 404);
+  assertErrorPage(await w.m2u.v.get(pubPath), 404);
+  const viewer = await member(w, w.d1, 'viewer');
+  assertPage(await viewer.v.get(pubPath), 200);
+  assertErrorPage(await viewer.v.get('/catalog/publish'), 403);
+  assertErrorPage(await viewer.v.post('/catalog/publish', { ...base, org_id: String(w.dl1.id), sku_codes: 'S-A1' }), 403);
+  const o = await otherTenant();
+  assertErrorPage(await o.v.get(pubPath), 404);
+  const foreign = await o.v.post('/catalog/publish', { ...base, publisher_org_id: String(w.m1.id), org_id: String(w.d1.id), sku_codes: 'S-A3' });
+  assertPage(foreign, 422);
+  assert.match(fieldError(foreign.text, 'sku_codes'), /no SKU you can see has the code 'S-A3'/);
+  const sku = (await post('/v1/products', { manufacturer_id: (await post('/v1/orgs', { name: 'Maker X', type: 'manufacturer' }, o.admin)).json.id, name: 'X' }, o.admin)).json;
+  assert.equal((await post('/v1/skus', { product_id: sku.id, sku_code: 'X-1' }, o.admin)).status, 201);
+  const foreignChannel = await o.v.post('/catalog/publish', { ...base, publisher_org_id: String(sku.manufacturer_id), org_id: 'all', sku_codes: 'X-1' });
+  assertPage(foreignChannel, 404);
+  assert.match(flash(foreignChannel.text).join(' '), /Nothing was published: no channel/);
+  assert.equal((await get(`/v1/channels/${w.ch.id}/catalog/versions?publisher_org_id=${w.m1.id}&org_id=${w.d1.id}`, w.admin)).json.data.length, 4);
+  // a tenant-wide admin publishes as any organization
+  const asAdmin = await w.v.post('/catalog/publish', { ...base, publisher_org_id: String(w.m2.id), org_id: String(w.dl1.id), sku_codes: 'S-B1' });
+  assert.equal(asAdmin.status, 303, asAdmin.text);
+  assert.equal(asAdmin.location, `/channels/${w.ch.id}/publications?publisher_org_id=${w.m2.id}&org_id=${w.dl1.id}&done=published`);
+});
+
+// ---- the catalog browser ----
+
+test('the catalog browser shows an organization\'s listing with source and path by name; filters page on; access', async () => {
+  const w = await network('pcb');
+  await publishExampleA(w);
+  // DL1's own listing: S-A1 via ACME → D1 → DL1, S-B1 direct from BioMed
+  const mine = await w.dl1u.v.get(`/catalog?channel_id=${w.ch.id}`);
+  assertPage(mine, 200, 'Catalog');
+  assert.match(mine.text, /<a href="\/catalog" aria-current="page">Catalog<\/a>/);
+  const api = (await listing(w.ch, w.dl1.id, w.dl1u.token)).json.data;
+  const rows = tableRows(mine.text, 'What the organization');
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5]]), [
+    ['S-A1', 'ACME', 'distributor', 'ACME → D1 → DL1', 'D1', String(api[0].version)],
+    ['S-B1', 'BioMed', 'direct', 'BioMed → DL1', 'BioMed', String(api[1].version)],
+  ]);
+  assert.ok(mine.text.includes(`href="/channels/${w.ch.id}/publications?publisher_org_id=${w.d1.id}&amp;org_id=${w.dl1.id}"`), 'the version links its publication');
+  assert.match(mine.text, new RegExp(`<option value="${w.m1.id}">ACME</option>`), 'the manufacturers that reach it');
+  // an org's user sees only its own listing, whatever org_id says
+  const other = await w.dl1u.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}`);
+  assert.deepEqual(tableRows(other.text, 'What the organization').map((r) => r[0]), ['S-A1', 'S-B1']);
+  // filters: code and manufacturer, kept in the form
+  const q = await w.dl1u.v.get(`/catalog?channel_id=${w.ch.id}&q=b1`);
+  assert.deepEqual(tableRows(q.text, 'What the organization').map((r) => r[0]), ['S-B1']);
+  assert.match(q.text, /id="f-q" name="q" type="search" value="b1"/);
+  const acme = await w.dl1u.v.get(`/catalog?channel_id=${w.ch.id}&manufacturer_id=${w.m1.id}`);
+  assert.deepEqual(tableRows(acme.text, 'What the organization').map((r) => r[0]), ['S-A1']);
+  assert.match(acme.text, new RegExp(`<option value="${w.m1.id}" selected>ACME</option>`));
+  // a tenant admin chooses the organization
+  const choose = await w.v.get('/catalog');
+  assertPage(choose, 200);
+  assert.match(choose.text, /Choose a channel and an organization/);
+  const d1 = await w.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}`);
+  assert.deepEqual(tableRows(d1.text, 'What the organization').map((r) => [r[0], r[2], r[3]]), [['S-A1', 'direct', 'ACME → D1'], ['S-A2', 'direct', 'ACME → D1']]);
+  // pages: the API's without a filter, the page's own with one; together every item once
+  const more = await w.m1.id && await w.v.post('/catalog/publish', { channel_id: String(w.ch.id), publisher_org_id: String(w.m1.id), org_id: String(w.d1.id), sku_codes: 'S-A3' });
+  assert.equal(more.status, 303);
+  const seen = [];
+  let path = `/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}&q=S-A&limit=2`;
+  for (let i = 0; path && i < 5; i++) {
+    const p = await w.v.get(path);
+    assertPage(p, 200);
+    seen.push(...tableRows(p.text, 'What the organization').map((r) => r[0]));
+    const m = /<a rel="next" href="([^"]+)">/.exec(p.text);
+    path = m ? m[1].replace(/&amp;/g, '&') : null;
+  }
+  assert.deepEqual(seen, ['S-A1', 'S-A2', 'S-A3']);
+  const one = await w.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}&limit=1`);
+  assert.deepEqual(tableRows(one.text, 'What the organization').map((r) => r[0]), ['S-A1']);
+  assert.match(one.text, /<a rel="next" href="\/catalog\?channel_id=\d+&amp;org_id=\d+&amp;limit=1&amp;cursor=/);
+  const badLimit = await w.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}&q=x&limit=500`);
+  assertPage(badLimit, 400);
+  assert.match(badLimit.text, /must be an integer from 1 to 200/);
+  const badCursor = await w.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.d1.id}&cursor=nonsense`);
+  assertPage(badCursor, 400);
+  // an upstream unlist takes S-A1 out of DL1's listing at once
+  assert.equal((await unlist(w.ch, w.m1u.token, { publisher_org_id: w.m1.id, org_id: w.d1.id, items: [{ sku_id: w.sa1.id }] })).status, 201);
+  assert.deepEqual(tableRows((await w.dl1u.v.get(`/catalog?channel_id=${w.ch.id}`)).text, 'What the organization').map((r) => r[0]), ['S-B1']);
+  // another tenant and an unknown channel: 404
+  const o = await otherTenant();
+  assertErrorPage(await o.v.get(`/catalog?channel_id=${w.ch.id}&org_id=${w.dl1.id}`), 404);
+  assertErrorPage(await w.v.get(`/catalog?channel_id=999999999&org_id=${w.dl1.id}`), 404);
+  // a tenant-wide user without listings:read (none has it but admins): a viewer of the tenant
+  const sa = await login(w.t.slug, w.t.admin.email, w.t.admin.password);
+  assert.equal(sa.status, 200);
+});
+
+// ---- the dashboards' catalog tiles ----
+
+test('the dashboards\' catalog tiles count a small network built through the API, and follow its changes', async () => {
+  const w = await network('pcd');
+  await publishExampleA(w);
+  const dash = async (u) => {
+    const r = await u.v.get('/dashboard');
+    assertPage(r, 200);
+    return r.text;
+  };
+
+  // ACME: its catalog, what it publishes where and to whom, its partners and relationships
+  let m1 = await dash(w.m1u);
+  const cat = tile(m1, 'Catalog');
+  assert.ok(cat, 'a catalog tile');
+  assert.match(cat, /<span class="value">1<\/span> <span class="label">products<\/span>/);
+  assert.match(cat, /<span class="value">3<\/span> <span class="label">SKUs<\/span>/);
+  assert.deepEqual(tableRows(cat, 'Products by lifecycle'), [['active', '1']]);
+  assert.deepEqual(tableRows(cat, 'SKUs by status'), [['active', '3']]);
+  assert.deepEqual(tableRows(tile(m1, 'Publications by channel')), [['Dealer channel', '1', '2']]);
+  assert.deepEqual(tableRows(tile(m1, 'Publications by partner')), [['D1', '1', '2']]);
+  assert.deepEqual(tableRows(tile(m1, 'Partners')), [['distributor of', '1']]);
+  const rel = tile(m1, 'Relationships');
+  assert.deepEqual(tableRows(rel, 'Parents'), [['None.']]);
+  assert.deepEqual(tableRows(rel, 'Children'), [['D1 distributor', 'distributor of this organization']]);
+  // a product of another status and a publication to all show up at once
+  const p2 = await w.product(w.m1, 'P-old');
+  assert.equal((await req('PATCH', `/v1/products/${p2.id}`, { body: JSON.stringify({ lifecycle_status: 'end_of_life' }), headers: { ...bearer(w.admin), 'content-type': 'application/json' } })).status, 200);
+  assert.equal((await publish(w.ch, w.m1u.token, { publisher_org_id: w.m1.id, org_id: null, items: [{ sku_id: w.sa3.id }] })).status, 201);
+  m1 = await dash(w.m1u);
+  assert.deepEqual(tableRows(tile(m1, 'Catalog'), 'Products by lifecycle'), [['active', '1'], ['end of life', '1']]);
+  assert.deepEqual(tableRows(tile(m1, 'Publications by channel')), [['Dealer channel', '2', '3']]);
+  assert.deepEqual(tableRows(tile(m1, 'Publications by partner')), [['D1', '1', '2'], ['all its children', '1', '1']]);
+
+  // D1: what reached it and what it passes on; coverage by brand with its chart
+  let d1 = await dash(w.d1u);
+  assert.deepEqual(tableRows(tile(d1, 'Received and republished')), [['Dealer channel', '3', '1']]);
+  let cov = tile(d1, 'Coverage by brand');
+  assert.deepEqual(tableRows(cov, 'SKUs per manufacturer'), [['ACME', '3', '1', '33%']]);
+  assert.match(cov, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/);
+  assert.match(cov, />33% \(1 of 3\)<\/text>/);
+  assert.deepEqual(tableRows(tile(d1, 'Relationships'), 'Parents'), [['ACME manufacturer', 'distributor of it']]);
+
+  // DL1: its listing by brand, deduplicated by SKU
+  let dl1 = await dash(w.dl1u);
+  let brands = tile(dl1, 'Allowed listings by brand');
+  assert.match(brands, /<span class="value">2<\/span> <span class="label">SKUs it may sell<\/span>/);
+  assert.deepEqual(tableRows(brands, 'SKUs per manufacturer'), [['ACME', '1'], ['BioMed', '1']]);
+  assert.match(brands, /<svg[^>]*role="img"/);
+  assert.deepEqual(tableRows(tile(dl1, 'Relationships'), 'Parents').map((r) => r[0]).sort(), ['BioMed manufacturer', 'D1 distributor']);
+  // the same SKU through two ways counts once; S-A1 also straight from ACME now
+  assert.equal((await w.relate(w.m1, w.dl1, 'dealer_of')) > 0, true);
+  assert.equal((await publish(w.ch, w.m1u.token, { publisher_org_id: w.m1.id, org_id: w.dl1.id, items: [{ sku_id: w.sa1.id }] })).status, 201);
+  dl1 = await dash(w.dl1u);
+  brands = tile(dl1, 'Allowed listings by brand');
+  // S-A1 (twice) and S-A3 (ACME to all of its children, DL1 now among them)
+  assert.deepEqual(tableRows(brands, 'SKUs per manufacturer'), [['ACME', '2'], ['BioMed', '1']]);
+  const api = (await listing(w.ch, w.dl1.id, w.dl1u.token)).json.data;
+  assert.equal(api.length, 3, JSON.stringify(api));
+
+  // upstream unlisting takes items out downstream at once; ending a relationship too
+  assert.equal((await unlist(w.ch, w.m1u.token, { publisher_org_id: w.m1.id, org_id: w.d1.id, items: [{ sku_id: w.sa1.id }] })).status, 201);
+  d1 = await dash(w.d1u);
+  assert.deepEqual(tableRows(tile(d1, 'Received and republished')), [['Dealer channel', '2', '1']]);
+  cov = tile(d1, 'Coverage by brand');
+  assert.deepEqual(tableRows(cov, 'SKUs per manufacturer'), [['ACME', '2', '0', '0%']]);
+  await w.endRelationship(w.rels.dl1_m2);
+  dl1 = await dash(w.dl1u);
+  assert.deepEqual(tableRows(tile(dl1, 'Allowed listings by brand'), 'SKUs per manufacturer'), [['ACME', '2']]);
+
+  // the tenant's dashboard: relationships by type
+  const global = (await w.v.get('/dashboard')).text;
+  const rt = tile(global, 'Relationships');
+  assert.match(rt, /<span class="value">3<\/span> <span class="label">active, of 4 written<\/span>/);
+  assert.deepEqual(tableRows(rt), [['distributor of', '1', '1'], ['dealer of', '2', '3']]);
+  const counted = sql(`SELECT relation_type, COUNT(*) FROM org_relationships WHERE tenant_id = ${w.t.id} GROUP BY relation_type ORDER BY relation_type`);
+  assert.equal(counted, 'distributor_of\t1\ndealer_of\t3');
+
+  // a viewer sees the tiles its role may read; another tenant's org counts nothing of this one
+  const viewer = await member(w, w.dl1, 'viewer');
+  assert.deepEqual(tableRows(tile(await dash(viewer), 'Allowed listings by brand'), 'SKUs per manufacturer'), [['ACME', '2']]);
+  const o = await otherTenant();
+  const om = await o.org('Other maker', 'manufacturer');
+  const ou = await member(o, om);
+  const other = await dash(ou);
+  assert.match(tile(other, 'Catalog'), /<span class="value">0<\/span> <span class="label">products<\/span>/);
+  assert.deepEqual(tableRows(tile(other, 'Publications by channel')), [['Nothing published yet.']]);
+  assert.deepEqual(tableRows(tile((await o.v.get('/dashboard')).text, 'Relationships')), [['No relationships yet.']]);
+
+  // features off: no tile, never an empty one
+  assert.equal((await put('/v1/settings', { flags: { catalog_publishing: false } }, w.admin)).status, 200);
+  m1 = await dash(w.m1u);
+  for (const t of ['Catalog', 'Publications by channel', 'Publications by partner']) assert.equal(tile(m1, t), undefined, t);
+  assert.ok(tile(m1, 'Partners'));
+  assert.equal(tile(await dash(w.dl1u), 'Allowed listings by brand'), undefined);
+  assert.equal(tile(await dash(w.d1u), 'Coverage by brand'), undefined);
+  assert.equal((await put('/v1/settings', { flags: { org: false } }, w.admin)).status, 200);
+  m1 = await dash(w.m1u);
+  assert.equal(tile(m1, 'Partners'), undefined);
+  assert.equal(tile(m1, 'Relationships'), undefined);
+  assert.equal(tile((await w.v.get('/dashboard')).text, 'Relationships'), undefined);
+});
