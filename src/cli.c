@@ -1,4 +1,5 @@
 /* trellis: the command line for operators: migrations and config checks. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <errno.h>
 
 #include "audit/audit.h"
+#include "catalog/benchdata.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/json.h"
@@ -17,6 +19,7 @@
 #include "core/secret.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/queries.h"
 #include "identity/identity.h"
 #include "sys/purge.h"
 #include "tmpl/tmpl.h"
@@ -48,6 +51,13 @@ static void usage(FILE *f)
             "  render TEMPLATE DATA.json [--partials DIR]\n"
             "                      print TEMPLATE rendered over the JSON (\"-\": stdin);\n"
             "                      partial x: DIR/partials/x.mustache, else DIR/x.mustache\n"
+            "  bench-data [--tenant SLUG] [--manufacturers N] [--skus-per-manufacturer N]\n"
+            "             [--distributors N] [--dealers N] [--seed N] [--replace]\n"
+            "                      generate a tenant for benchmarks (default 'bench', 5 x 20000\n"
+            "                      SKUs, 50 distributors, 2000 dealers) with publications down\n"
+            "                      every chain, without audit rows or outbox events; prints\n"
+            "                      its logins and the ids bench/catalog uses as JSON\n"
+            "  sql NAME...         print the SQL of registered statements (for EXPLAIN)\n"
             "  help                this text\n"
             "\n"
             "CONFIG defaults to etc/trellis.conf; TRELLIS_<SECTION>_<KEY> env vars override it.\n");
@@ -268,6 +278,93 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+/* A whole number in [0, max] from s, or -1. */
+static long long parse_count(const char *s, long long max)
+{
+    char *end;
+    long long n;
+
+    errno = 0;
+    n = strtoll(s, &end, 10);
+    return errno || end == s || *end || n < 0 || n > max ? -1 : n;
+}
+
+static int cmd_bench_data(struct cli *c, int argc, char **argv)
+{
+    static const char *const names[] = {"--manufacturers", "--skus-per-manufacturer",
+                                        "--distributors", "--dealers", "--seed"};
+    struct benchdata_opts o;
+    int *counts[] = {&o.manufacturers, &o.skus_per_manufacturer, &o.distributors, &o.dealers};
+    char err[512];
+    const char *why;
+    int rc;
+
+    benchdata_defaults(&o);
+    for (int i = 1; i < argc; i++) {
+        size_t k = 0;
+        long long n;
+
+        if (strcmp(argv[i], "--replace") == 0) {
+            o.replace = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc) {
+            o.slug = argv[++i];
+            continue;
+        }
+        while (k < sizeof(names) / sizeof(names[0]) && strcmp(argv[i], names[k]) != 0)
+            k++;
+        if (k == sizeof(names) / sizeof(names[0]) || i + 1 >= argc) {
+            fprintf(stderr, "trellis: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+        n = parse_count(argv[++i], k < 4 ? 1000000 : INT64_MAX);
+        if (n < 0) {
+            fprintf(stderr, "trellis: %s: '%s' is not a whole number in range\n", names[k],
+                    argv[i]);
+            return 2;
+        }
+        if (k < 4)
+            *counts[k] = (int)n;
+        else
+            o.seed = n;
+    }
+    if ((why = benchdata_check(&o))) {
+        fprintf(stderr, "trellis: %s\n", why);
+        return 2;
+    }
+    if (secret_init() != 0 || connect_db(c) != 0)
+        return 1;
+    rc = benchdata_generate(c->db, &c->ar, &o, stdout, stderr, err, sizeof(err));
+    if (rc == BENCHDATA_EXISTS)
+        fprintf(stderr, "trellis: tenant '%s' exists (--replace removes it and all its data)\n",
+                o.slug);
+    else if (rc)
+        fprintf(stderr, "trellis: bench-data failed: %s\n", err);
+    return rc ? 1 : 0;
+}
+
+static int cmd_sql(struct cli *c, int argc, char **argv)
+{
+    (void)c;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 1; i < argc; i++) {
+        int k = 0;
+
+        while (k < db_registry_count && strcmp(db_registry[k]->name, argv[i]) != 0)
+            k++;
+        if (k == db_registry_count) {
+            fprintf(stderr, "trellis: no registered statement '%s'\n", argv[i]);
+            return 1;
+        }
+        printf("%s\n", db_registry[k]->sql);
+    }
+    return 0;
+}
+
 /* The whole of path ("-": stdin) in the arena, NUL-terminated; NULL on error, errno set. */
 static char *read_all(struct arena *ar, const char *path, size_t *len)
 {
@@ -414,6 +511,8 @@ static const struct {
     {"migrate", cmd_migrate},
     {"config", cmd_config},
     {"render", cmd_render},
+    {"bench-data", cmd_bench_data},
+    {"sql", cmd_sql},
     {"purge", cmd_purge},
 };
 /* clang-format on */

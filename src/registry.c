@@ -1,5 +1,6 @@
 /* The registry of every statement: the master prepares them all at start, so a typo stops it. */
 #include "audit/audit.h"
+#include "catalog/benchdata.h"
 #include "catalog/channel.h"
 #include "catalog/product.h"
 #include "catalog/publish.h"
@@ -20,6 +21,7 @@ const struct db_query *const db_registry[] = {
     IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
+    BENCH_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));
