@@ -415,12 +415,12 @@ static int add_health(struct req *r, struct json_object *d)
 #define TILE_ROWS 20
 
 /* Horizontal bar chart geometry in SVG user units: a label column, then the bars. */
-#define HBAR_WIDTH 480
-#define HBAR_LABEL 150
-#define HBAR_PLOT  250
+#define HBAR_WIDTH 440
+#define HBAR_LABEL 176
+#define HBAR_PLOT  204
 #define HBAR_ROW   26
 #define HBAR_BAR   16
-#define HBAR_CHARS 22 /* characters of a label before it is cut with an ellipsis */
+#define HBAR_CHARS 18 /* characters of a label before it is cut with an ellipsis */
 
 static int may_read(const struct req *r, enum rbac_resource res)
 {
@@ -451,7 +451,7 @@ static const char *label_cut(struct arena *ar, const char *s, int n)
  * left of it and text right of it. The template draws the SVG from these numbers.
  */
 struct hbar {
-    const char *label, *text;
+    const char *label, *text, *detail; /* detail: for the tooltip, NULL for none */
     long long value;
 };
 
@@ -471,6 +471,8 @@ static struct json_object *hbar_json(struct arena *ar, const char *title, const 
                                json_object_new_string(label_cut(ar, rows[i].label, HBAR_CHARS)));
         json_object_object_add(b, "full", json_object_new_string(rows[i].label));
         json_object_object_add(b, "text", json_object_new_string(rows[i].text));
+        json_object_object_add(b, "detail",
+                               rows[i].detail ? json_object_new_string(rows[i].detail) : NULL);
         json_object_object_add(b, "y", json_object_new_int(y));
         json_object_object_add(b, "w", json_object_new_int64(w));
         json_object_object_add(b, "ty", json_object_new_int(y + HBAR_BAR - 3));
@@ -855,7 +857,8 @@ static int add_distribution(struct req *r, struct json_object *d)
         json_object_array_add(rows, o);
         bars[i].label = names[i];
         bars[i].value = pct;
-        bars[i].text = arena_printf(r->ar, "%lld%% (%lld of %lld)", pct, b[i].passed, b[i].listed);
+        bars[i].text = arena_printf(r->ar, "%lld%%", pct);
+        bars[i].detail = arena_printf(r->ar, "%lld of %lld", b[i].passed, b[i].listed);
     }
     json_object_object_add(cov, "rows", rows);
     json_object_object_add(cov, "partial",
@@ -909,6 +912,7 @@ static int add_listing_brands(struct req *r, struct json_object *d)
         bars[i].label = names[i];
         bars[i].value = b[i].listed;
         bars[i].text = arena_printf(r->ar, "%lld", b[i].listed);
+        bars[i].detail = NULL;
         if (b[i].listed > max)
             max = b[i].listed;
     }
