@@ -1214,7 +1214,7 @@ static int listing_data(struct req *r, struct json_object *d, int64_t channel, i
     const char *q = req_query(r, "q"), *cur = req_query(r, "cursor"), *next = NULL,
                *lim = req_query(r, "limit");
     int64_t maker = query_id(r, "manufacturer_id"), want = LIST_DEFAULT_LIMIT;
-    struct json_object *out, *rows = json_object_new_array();
+    struct json_object *out, *rows = json_arena_own(r->ar, json_object_new_array());
     int filtered = (q && *q) || maker, rc = 0, scanned = 0, pages = 0, done = 0;
 
     if (lim && *lim && (params_id(lim, &want) != 0 || want > LIST_MAX_LIMIT)) {
@@ -1229,7 +1229,7 @@ static int listing_data(struct req *r, struct json_object *d, int64_t channel, i
         add_field_errors(r, d, prob, catalog_fields, NULL);
         json_object_object_add(
             d, "error", JSTR("Some filters are not valid: correct the fields marked below."));
-        json_object_object_add(d, "rows", rows);
+        jshare(d, "rows", rows);
         return 400;
     }
     while (!done && pages < SCAN_PAGES) {
@@ -1284,7 +1284,7 @@ static int listing_data(struct req *r, struct json_object *d, int64_t channel, i
         return rc;
     if (filtered && !done && next)
         json_object_object_add(d, "scanned", JINT(scanned));
-    json_object_object_add(d, "rows", rows);
+    jshare(d, "rows", rows);
     {
         static const char *const keys[] = {"channel_id", "org_id", "q", "manufacturer_id",
                                            "limit",      "cursor", NULL};
@@ -1473,7 +1473,8 @@ static int publication_page(struct req *r, int status, const char *error, int64_
     const char *target = arena_printf(r->ar, "publisher_org_id=%lld&%s", (long long)publisher,
                                       qpair(r, "org_id", recipient_text(to)));
     const char *page_q = pass_query(r, keys, NULL), *cur = req_query(r, "cursor"), *next;
-    struct json_object *d, *out, *ch = NULL, *rows, *pub = json_object_new_object();
+    struct json_object *d, *out, *ch = NULL, *rows,
+                                 *pub = json_arena_own(r->ar, json_object_new_object());
     int64_t channel, recipient = 0, current = 0;
     struct names nm = {0};
     int rc;
@@ -1655,6 +1656,12 @@ static int add_recipient_field(struct req *r, struct json_object *f, int64_t pub
     return 0;
 }
 
+/* A field of the publish form: as sent after a POST, from the query (a link's) on a GET. */
+static const char *typed(struct req *r, const char *key)
+{
+    return r->method == HTTP_POST ? form_val(r, key) : req_query(r, key);
+}
+
 /*
  * The publish (unlist 0) or unlist form, filled from the query on a GET (links from a
  * publication carry its channel, publisher and recipient) and with what was sent after a
@@ -1663,19 +1670,16 @@ static int add_recipient_field(struct req *r, struct json_object *f, int64_t pub
 static int publish_page(struct req *r, int unlist, int status, const char *error,
                         struct json_object *prob)
 {
-    int post = r->method == HTTP_POST;
     const char *title = unlist ? "Unlist items" : "Publish items";
     struct json_object *d = page_data(r, title), *f = json_object_new_object();
-#define TYPED(k) (post ? form_val(r, k) : req_query(r, k))
-    const char *publisher = r->ctx.org_id ? NULL : TYPED("publisher_org_id");
+    const char *publisher = r->ctx.org_id ? NULL : typed(r, "publisher_org_id");
     int64_t pub = r->ctx.org_id;
     int rc;
 
     if (!pub && publisher && params_id(publisher, &pub) != 0)
         pub = 0;
     json_object_object_add(d, "unlist", JBOOL(unlist));
-    json_object_object_add(d, "action", JSTR(unlist ? "/catalog/unlist" : "/catalog/publish"));
-    add_channel_field(r, f, TYPED("channel_id"));
+    add_channel_field(r, f, typed(r, "channel_id"));
     if (r->ctx.org_id) {
         json_object_object_add(f, "own_org", JSTR(or_empty(r->ctx.org_name)));
     } else {
@@ -1685,15 +1689,14 @@ static int publish_page(struct req *r, int unlist, int status, const char *error
         json_object_object_add(f, "publisher_input", JBOOL(!choices));
         json_object_object_add(f, "publisher_org_id", JSTR(or_empty(publisher)));
     }
-    rc = add_recipient_field(r, f, pub, TYPED("org_id"));
+    rc = add_recipient_field(r, f, pub, typed(r, "org_id"));
     if (rc)
-        return problem_db(r, rc, "publish recipients");
-    json_object_object_add(f, "sku_codes", JSTR(or_empty(TYPED("sku_codes"))));
-    json_object_object_add(f, "note", JSTR(or_empty(TYPED("note"))));
+        return page_api_problem(r);
+    json_object_object_add(f, "sku_codes", JSTR(or_empty(typed(r, "sku_codes"))));
+    json_object_object_add(f, "note", JSTR(or_empty(typed(r, "note"))));
     json_object_object_add(f, "required_certification",
-                           JSTR(or_empty(TYPED("required_certification"))));
-    json_object_object_add(f, "territory", JSTR(or_empty(TYPED("territory"))));
-#undef TYPED
+                           JSTR(or_empty(typed(r, "required_certification"))));
+    json_object_object_add(f, "territory", JSTR(or_empty(typed(r, "territory"))));
     json_object_object_add(f, "codes_max", JINT(FORM_CODES_MAX));
     json_object_object_add(d, "form", f);
     if (error)
@@ -1773,7 +1776,9 @@ static int publish_submit(struct req *r, int unlist)
         if (k == ncodes)
             codes[ncodes++] = c;
     }
-    if (!ncodes)
+    if (!may(r, RES_CATALOG, ACT_READ))
+        form_error(prob, "sku_codes", "your role may not look SKU codes up (catalog:read)");
+    else if (!ncodes)
         form_error(prob, "sku_codes", "list at least one SKU code");
     else if (ncodes > FORM_CODES_MAX)
         form_error(prob, "sku_codes",
@@ -1783,23 +1788,19 @@ static int publish_submit(struct req *r, int unlist)
 
     /* each code through the API, so a code resolves only to a SKU this user may see */
     for (size_t i = 0; i < ncodes; i++) {
-        struct json_object *item = json_object_new_object(), *rows;
+        struct json_object *item, *rows;
         rc =
             page_api(r, product_http_sku_list,
                      arena_printf(r->ar, "%s&limit=1", qpair(r, "sku_code", codes[i])), NULL, &out);
-        if (rc == 400) {
-            unknown[nunknown++] = codes[i];
-            json_object_put(item);
-            continue;
-        }
-        if (rc)
+        if (rc && rc != 400)
             return page_api_problem(r);
-        rows = jget(out, "data");
+        /* a code the API refuses as a filter names no SKU either */
+        rows = rc ? NULL : jget(out, "data");
         if (!jlen(rows)) {
             unknown[nunknown++] = codes[i];
-            json_object_put(item);
             continue;
         }
+        item = json_object_new_object();
         json_object_object_add(item, "sku_id",
                                JINT(jint(json_object_array_get_idx(rows, 0), "id")));
         json_object_array_add(items, item);

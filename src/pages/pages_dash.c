@@ -521,7 +521,7 @@ static int add_relationships(struct req *r, struct json_object *d)
     r->param_names[0] = "id";
     r->param_vals[0] = arena_printf(r->ar, "%lld", (long long)r->ctx.org_id);
     for (int k = 0; k < 2; k++) {
-        struct json_object *rows = json_object_new_array(), *data;
+        struct json_object *rows, *data;
         size_t n;
 
         rc = page_api(r, rel_http_list,
@@ -531,6 +531,7 @@ static int add_relationships(struct req *r, struct json_object *d)
             r->nparams = 0;
             return rc;
         }
+        rows = json_object_new_array();
         data = json_object_object_get(out, "data");
         n = json_object_array_length(data);
         for (size_t i = 0; i < n; i++) {
@@ -571,6 +572,7 @@ static int add_catalog_size(struct req *r, struct json_object *d)
     if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_CATALOG))
         return 0;
     t = json_object_new_object();
+    json_object_object_add(d, "catalog", t);
     rc = db_exec(r->db, r->ar, &Q_DASH_PRODUCT_LIFECYCLES, r->ctx.tenant_id, &res,
                  (long long)r->ctx.org_id);
     if (rc)
@@ -581,7 +583,6 @@ static int add_catalog_size(struct req *r, struct json_object *d)
     if (rc)
         return rc;
     json_object_object_add(t, "skus", named_counts(r->ar, &res));
-    json_object_object_add(d, "catalog", t);
     return 0;
 }
 
@@ -594,7 +595,9 @@ static int add_publications(struct req *r, struct json_object *d)
 
     if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_PUBLICATIONS))
         return 0;
+    /* in d at once: on an error the tile goes with the page, never leaked */
     t = json_object_new_object();
+    json_object_object_add(d, "publications", t);
     rc = db_exec(r->db, r->ar, &Q_DASH_PUB_CHANNELS, r->ctx.tenant_id, &res,
                  (long long)r->ctx.org_id);
     if (rc)
@@ -625,7 +628,6 @@ static int add_publications(struct req *r, struct json_object *d)
     }
     json_object_object_add(t, "recipients", rows);
     json_object_object_add(t, "recipients_more", json_object_new_boolean(res.nrows > TILE_ROWS));
-    json_object_object_add(d, "publications", t);
     return 0;
 }
 
