@@ -24,13 +24,7 @@ static struct json_object *id_or_null(const struct db_val *v)
  */
 static struct json_object *stored_json(struct arena *ar, const struct db_val *v)
 {
-    struct json_object *o = NULL;
-
-    if (v->null)
-        return NULL;
-    if (json_parse(ar, v->s, v->len, &o, NULL, 0) != JSON_OK || !o)
-        return json_object_new_string(v->s);
-    return json_object_get(o);
+    return v->null ? NULL : json_stored(ar, v->s, v->len, json_object_new_string(v->s));
 }
 
 static struct json_object *row_json(struct arena *ar, const struct db_res *res, int i)

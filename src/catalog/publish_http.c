@@ -336,9 +336,7 @@ static struct json_object *stored_json(struct arena *ar, const char *text)
 /* A reference the caller owns to a tree the arena owns. */
 static struct json_object *json_ref(struct arena *ar, const char *text)
 {
-    struct json_object *o = stored_json(ar, text);
-
-    return o ? json_object_get(o) : json_object_new_object();
+    return json_stored(ar, text, text ? strlen(text) : 0, json_object_new_object());
 }
 
 /*

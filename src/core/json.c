@@ -493,3 +493,14 @@ const char *json_str_field(struct json_object *o, const char *key)
                ? json_object_get_string(v)
                : NULL;
 }
+
+struct json_object *json_stored(struct arena *ar, const char *text, size_t len,
+                                struct json_object *fallback)
+{
+    struct json_object *o = NULL;
+
+    if (!text || json_parse(ar, text, len, &o, NULL, 0) != JSON_OK || !o)
+        return fallback;
+    json_object_put(fallback);
+    return json_object_get(o);
+}

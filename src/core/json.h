@@ -27,6 +27,14 @@ enum {
 int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object **out, char *msg,
                size_t msglen);
 
+/*
+ * JSON text kept in the database back to a tree, parsed as deep as a body may be: a
+ * reference the caller owns to the arena's tree; or, when text is NULL or does not parse,
+ * fallback (which may be NULL). fallback is released when it is not returned.
+ */
+struct json_object *json_stored(struct arena *ar, const char *text, size_t len,
+                                struct json_object *fallback);
+
 /* Hands obj to the arena: json_object_put at reset. Returns obj. */
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj);
 

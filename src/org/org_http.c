@@ -21,19 +21,11 @@ struct org_input {
     int has_name, has_type, has_status, has_region, has_certs, has_meta;
 };
 
-/*
- * JSON text stored in the database back to a tree (json_parse: as deep as the body it came
- * in), with a reference for its parent; fallback when it does not parse.
- */
+/* A JSON column back to a tree; fallback when NULL or unreadable. */
 static struct json_object *stored_json(struct arena *ar, const struct db_val *v,
                                        struct json_object *fallback)
 {
-    struct json_object *o = NULL;
-
-    if (v->null || json_parse(ar, v->s, v->len, &o, NULL, 0) != JSON_OK || !o)
-        return fallback;
-    json_object_put(fallback);
-    return json_object_get(o);
+    return json_stored(ar, v->null ? NULL : v->s, v->len, fallback);
 }
 
 /* One row of the ORG_COL_* columns as the API shows an organization; the caller owns it. */
