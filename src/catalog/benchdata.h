@@ -59,7 +59,7 @@ extern const struct db_query Q_BD_TENANT, Q_BD_TENANT_DELETE, Q_BD_ORGS, Q_BD_OR
     Q_BD_DEL_PUBLICATIONS, Q_BD_DEL_OFFERINGS, Q_BD_DEL_SKUS, Q_BD_DEL_PRODUCTS, Q_BD_DEL_CHANNELS,
     Q_BD_DEL_RELATIONSHIPS, Q_BD_DEL_MEMBERSHIPS, Q_BD_DEL_REFRESH, Q_BD_DEL_USER_TOKENS,
     Q_BD_DEL_IDEM, Q_BD_DEL_OUTBOX, Q_BD_DEL_AUDIT, Q_BD_DEL_USERS, Q_BD_DEL_ORGS;
-#define BENCH_QUERIES                                                                          \
+#define BENCH_QUERIES                                                                              \
     &Q_BD_TENANT, &Q_BD_TENANT_DELETE, &Q_BD_ORGS, &Q_BD_ORG_IDS, &Q_BD_USER, &Q_BD_MEMBERSHIP,    \
         &Q_BD_CHANNEL, &Q_BD_PRODUCTS, &Q_BD_SKUS, &Q_BD_REL_DISTRIBUTORS, &Q_BD_REL_DEALERS,      \
         &Q_BD_REL_DIRECT, &Q_BD_PUBS_DISTRIBUTORS, &Q_BD_PUBS_ALL, &Q_BD_PUBS_DIRECT,              \
