@@ -24,6 +24,7 @@
 #include "pages/pages.h"
 #include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
+#include "pages/pages_form.h"
 
 #define MEMBERS_SHOWN 50  /* rows of the members table; the KPI counts them all */
 #define TENANTS_SHOWN 100 /* rows of the platform's tenants table, one query each */
@@ -44,16 +45,6 @@ static void kpi_add(struct json_object *kpis, const char *label, long long value
     json_object_object_add(k, "value", json_object_new_int64(value));
     json_object_object_add(k, "unit", json_object_new_string(unit));
     json_object_array_add(kpis, k);
-}
-
-/* The badge class of a user's status: who can sign in, who cannot now, who cannot at all. */
-static const char *status_badge(const char *status)
-{
-    if (strcmp(status, "active") == 0)
-        return "ok";
-    if (strcmp(status, "locked") == 0 || strcmp(status, "pending_invitation") == 0)
-        return "warn";
-    return "off";
 }
 
 /* The latest audit rows the user may read (the API keeps an org user to its org). */
@@ -150,7 +141,7 @@ static int add_members(struct req *r, struct json_object *d, struct json_object 
         json_object_object_add(o, "role", json_object_new_string(db_at(&res, i, 2)->s));
         json_object_object_add(o, "status", json_object_new_string(db_at(&res, i, 3)->s));
         json_object_object_add(o, "badge",
-                               json_object_new_string(status_badge(db_at(&res, i, 3)->s)));
+                               json_object_new_string(page_badge_of(db_at(&res, i, 3)->s)));
         json_object_array_add(rows, o);
     }
     json_object_object_add(m, "rows", rows);
@@ -193,7 +184,7 @@ static struct json_object *counts_tile(const struct db_res *res, int badges)
         json_object_object_add(o, "count", json_object_new_int64(db_at(res, i, 1)->i));
         if (badges)
             json_object_object_add(o, "badge",
-                                   json_object_new_string(status_badge(db_at(res, i, 0)->s)));
+                                   json_object_new_string(page_badge_of(db_at(res, i, 0)->s)));
         json_object_array_add(rows, o);
         sum += db_at(res, i, 1)->i;
     }
@@ -427,11 +418,6 @@ static int may_read(const struct req *r, enum rbac_resource res)
     return rbac_allows(r->ctx.role, res, ACT_READ);
 }
 
-static int flag_on(const struct req *r, enum feature_flag f)
-{
-    return (r->ctx.flags & FLAG_BIT(f)) != 0;
-}
-
 /* s cut to n characters of UTF-8, with an ellipsis when cut: a chart's label. */
 static const char *label_cut(struct arena *ar, const char *s, int n)
 {
@@ -513,7 +499,7 @@ static int add_relationships(struct req *r, struct json_object *d)
     struct json_object *t, *out;
     int rc;
 
-    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+    if (!page_flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
         return 0;
     t = json_object_new_object();
     json_object_object_add(d, "relationships", t);
@@ -569,7 +555,7 @@ static int add_catalog_size(struct req *r, struct json_object *d)
     struct db_res res;
     int rc;
 
-    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_CATALOG))
+    if (!page_flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_CATALOG))
         return 0;
     t = json_object_new_object();
     json_object_object_add(d, "catalog", t);
@@ -593,7 +579,7 @@ static int add_publications(struct req *r, struct json_object *d)
     struct db_res res;
     int rc;
 
-    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_PUBLICATIONS))
+    if (!page_flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_PUBLICATIONS))
         return 0;
     /* in d at once: on an error the tile goes with the page, never leaked */
     t = json_object_new_object();
@@ -637,7 +623,7 @@ static int add_partners(struct req *r, struct json_object *d)
     struct db_res res;
     int rc;
 
-    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+    if (!page_flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
         return 0;
     rc = db_exec(r->db, r->ar, &Q_DASH_CHILD_TYPES, r->ctx.tenant_id, &res,
                  (long long)r->ctx.org_id);
@@ -804,7 +790,7 @@ static int add_distribution(struct req *r, struct json_object *d)
     size_t nb, npub;
     int rc;
 
-    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS) ||
+    if (!page_flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS) ||
         !may_read(r, RES_PUBLICATIONS))
         return 0;
     rc = reach_load(r, &re);
@@ -888,7 +874,7 @@ static int add_listing_brands(struct req *r, struct json_object *d)
     size_t nb;
     int rc;
 
-    if (!flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS))
+    if (!page_flag_on(r, FLAG_CATALOG_PUBLISHING) || !may_read(r, RES_LISTINGS))
         return 0;
     rc = reach_load(r, &re);
     if (rc)
@@ -959,7 +945,7 @@ static int add_rel_types(struct req *r, struct json_object *d)
     long long active = 0, all = 0;
     int rc;
 
-    if (!flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
+    if (!page_flag_on(r, FLAG_ORG) || !may_read(r, RES_RELATIONSHIPS))
         return 0;
     rc = db_exec(r->db, r->ar, &Q_DASH_REL_TYPES, r->ctx.tenant_id, &res);
     if (rc)
