@@ -2,6 +2,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,9 @@
 #include "http/routes.h"
 #include "identity/identity_http.h"
 #include "pages/pages.h"
+
+/* arena bytes of a request after which the worker returns freed heap to the kernel */
+#define TRIM_AFTER ((size_t)1 << 20)
 
 static volatile sig_atomic_t stopping;
 
@@ -314,7 +318,11 @@ int worker_run(const struct config *cfg, int listen_fd)
         sigprocmask(SIG_BLOCK, &term, NULL);
         serve_one(&fr, &ar, db, cfg);
         FCGX_Finish_r(&fr);
+        size_t used = ar.used;
         arena_reset(&ar);
+        /* glibc keeps freed heap for reuse: one large answer would pin the RSS for good */
+        if (used > TRIM_AFTER)
+            malloc_trim(0);
         served++;
         sigprocmask(SIG_UNBLOCK, &term, NULL);
     }
