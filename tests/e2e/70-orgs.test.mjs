@@ -3,28 +3,7 @@
 // isolation between tenants and between organizations of one tenant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
-
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
-const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-// Response bodies are checked against the schemas docs/openapi.yaml promises.
-let ajv;
-async function schema(name) {
-  if (!ajv) {
-    const doc = (await req('GET', '/v1/openapi.json')).json;
-    ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-    ajv.addSchema(doc, 'openapi');
-  }
-  return ajv.getSchema(`openapi#/components/schemas/${name}`) || ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
-}
-async function assertSchema(name, body) {
-  const v = await schema(name);
-  assert.ok(v(body), `${name}: ${JSON.stringify(v.errors)} in ${JSON.stringify(body)}`);
-}
+import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld, as, get, patch, RFC3339_MS, assertSchema } from './lib.mjs';
 
 // What a write may leave behind: rows of the table, the audit chain and the outbox.
 const counts = (tid) => sql(`SELECT (SELECT COUNT(*) FROM organizations WHERE tenant_id = ${tid}),

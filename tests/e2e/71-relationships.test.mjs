@@ -4,12 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld, sleep } from './lib.mjs';
+import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld, sleep, as, get, patch, RFC3339_MS, ids } from './lib.mjs';
 
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
-const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const iso = (ms) => new Date(ms).toISOString();
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -53,12 +49,6 @@ async function link(token, parent, child, relation_type, extra = {}) {
   assert.equal(r.status, 201, r.text);
   return r.json;
 }
-
-const ids = async (path, token) => {
-  const r = await get(path, token);
-  assert.equal(r.status, 200, r.text);
-  return r.json.data.map((x) => x.id);
-};
 
 test('the org feature gates relationships (404 feature_disabled), writing nothing', async () => {
   const t = await newTenant('relflag');

@@ -4,12 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
-
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
-const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { req, json, bearer, login, newTenant, sql, assertProblem, post, put, orgUser, adminWorld, as, get, patch, RFC3339_MS, ids } from './lib.mjs';
 
 let ajv;
 async function assertSchema(name, body) {
@@ -43,12 +38,6 @@ async function createChannel(token, body) {
   assert.equal(r.status, 201, r.text);
   return r.json;
 }
-
-const ids = async (path, token) => {
-  const r = await get(path, token);
-  assert.equal(r.status, 200, r.text);
-  return r.json.data.map((x) => x.id);
-};
 
 test('the channels feature gates the endpoints (404 feature_disabled), writing nothing', async () => {
   const t = await newTenant('chanflag');

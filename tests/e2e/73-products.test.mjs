@@ -4,27 +4,7 @@
 // what reached it through a live publication), and the isolation between tenants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
-
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
-const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-let ajv;
-async function schema(name) {
-  if (!ajv) {
-    const doc = (await req('GET', '/v1/openapi.json')).json;
-    ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-    ajv.addSchema(doc, 'openapi');
-  }
-  return ajv.getSchema(`openapi#/components/schemas/${name}`) || ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
-}
-async function assertSchema(name, body) {
-  const v = await schema(name);
-  assert.ok(v(body), `${name}: ${JSON.stringify(v.errors)} in ${JSON.stringify(body)}`);
-}
+import { req, json, bearer, login, newTenant, sql, cli, assertProblem, post, put, orgUser, adminWorld, as, get, patch, RFC3339_MS, assertSchema, ids } from './lib.mjs';
 
 // What a write may leave behind: the catalog's rows, the audit chain and the outbox.
 const counts = (tid) => sql(`SELECT (SELECT COUNT(*) FROM products WHERE tenant_id = ${tid}),
@@ -51,12 +31,6 @@ async function tenantUser(w, role, email) {
   assert.equal(s.status, 200, s.text);
   return s.json.access_token;
 }
-
-const ids = async (path, token) => {
-  const r = await get(path, token);
-  assert.equal(r.status, 200, r.text);
-  return r.json.data.map((x) => x.id);
-};
 
 test('the catalog is off for a new tenant (404 feature_disabled) on every route until the flag is on', async () => {
   const t = await newTenant('catflag');

@@ -2,13 +2,9 @@
 // (GET /v1/audit-logs): partial PUTs, If-Match, validation, who may, and who sees which rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem, post, put, orgUser, adminWorld } from './lib.mjs';
+import { req, json, bearer, login, newTenant, superadmin, sql, cli, assertProblem, post, put, orgUser, adminWorld, as, get, patch, RFC3339_MS } from './lib.mjs';
 
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
-const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
-const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
 const FLAGS = ['org', 'channels', 'catalog_publishing', 'price_books', 'price_resolution', 'service_policies', 'resp_org_assignment', 'engineers', 'event_dispatcher'];
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const tenantRow = (tid) => sql(`SELECT flags, timezone, locale, currency, rounding, lockout_threshold, lockout_minutes, version FROM tenants WHERE id = ${tid}`);
 const writes = (tid) => sql(`SELECT (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${tid}), (SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${tid})`);

@@ -3,9 +3,8 @@
 // API's rules (validation, If-Match, CSRF), and nothing of another tenant or org may show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, json, bearer, login, newTenant, post, put, orgUser, sql, Visitor, demoUser, adminWorld } from './lib.mjs';
+import { req, json, bearer, login, newTenant, post, put, orgUser, sql, Visitor, demoUser, adminWorld, as } from './lib.mjs';
 
-const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
 const api = async (path, token) => {
   const r = await req('GET', path, as(token));
   assert.equal(r.status, 200, `${path}: ${r.text}`);

@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import assert from 'node:assert/strict';
+import Ajv2020 from 'ajv/dist/2020.js';
 
 export const BASE = process.env.TRELLIS_BASE_URL;
 export const VAR = process.env.TRELLIS_VAR;
@@ -165,6 +166,34 @@ export const post = (path, body, token, headers = {}) => req('POST', path, json(
 
 // PUT with a bearer token.
 export const put = (path, body, token, headers = {}) => req('PUT', path, json(body, { ...bearer(token), ...headers }));
+
+// Request options with a bearer token; GET and PATCH with one.
+export const as = (token, headers = {}) => ({ headers: { ...bearer(token), ...headers } });
+export const get = (path, token, headers = {}) => req('GET', path, as(token, headers));
+export const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
+export const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// Response bodies are checked against the schemas docs/openapi.yaml promises.
+let ajv;
+async function schema(name) {
+  if (!ajv) {
+    const doc = (await req('GET', '/v1/openapi.json')).json;
+    ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema(doc, 'openapi');
+  }
+  return ajv.getSchema(`openapi#/components/schemas/${name}`) || ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
+}
+export async function assertSchema(name, body) {
+  const v = await schema(name);
+  assert.ok(v(body), `${name}: ${JSON.stringify(v.errors)} in ${JSON.stringify(body)}`);
+}
+
+// The ids of a list's page, which must answer 200.
+export const ids = async (path, token) => {
+  const r = await get(path, token);
+  assert.equal(r.status, 200, r.text);
+  return r.json.data.map((x) => x.id);
+};
 
 // A fresh tenant and its admin's API session; flags (e.g. {org: true}) are turned on, as
 // they are all off for a new tenant. Returns {t, admin: the access token, adminId}.

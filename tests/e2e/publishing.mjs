@@ -2,10 +2,10 @@
 // calls of the publishing API. Not a test file itself.
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { req, json, bearer, sql, post, orgUser, adminWorld } from './lib.mjs';
+import { req, json, bearer, sql, post, patch, orgUser, adminWorld } from './lib.mjs';
 
 export const get = (path, token, headers = {}) => req('GET', path, { headers: { ...bearer(token), ...headers } });
-export const patch = (path, body, token, headers = {}) => req('PATCH', path, json(body, { ...bearer(token), ...headers }));
+export { patch };
 export const publish = (ch, token, body, headers = {}) => post(`/v1/channels/${ch.id}/catalog/publish`, body, token, headers);
 export const unlist = (ch, token, body, headers = {}) => post(`/v1/channels/${ch.id}/catalog/unlist`, body, token, headers);
 export const rollback = (ch, token, body, headers = {}) => post(`/v1/channels/${ch.id}/catalog/rollback`, body, token, headers);
