@@ -15,7 +15,11 @@
     X(RES_CATALOG, "catalog")                                                                      \
     X(RES_PUBLICATIONS, "publications")                                                            \
     X(RES_LISTINGS, "listings")                                                                    \
-    X(RES_IMPORTS, "imports")
+    X(RES_IMPORTS, "imports")                                                                      \
+    X(RES_PRICE_BOOKS, "price_books")                                                              \
+    X(RES_PRICES, "prices")                                                                        \
+    X(RES_FX_RATES, "fx_rates")                                                                    \
+    X(RES_TAX_RATES, "tax_rates")
 
 enum rbac_resource {
     RES_NONE = 0, /* any authenticated user */

@@ -1,0 +1,4 @@
+DROP TABLE tax_rates;
+DROP TABLE fx_rates;
+DROP TABLE price_rules;
+DROP TABLE price_books;
