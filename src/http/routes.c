@@ -123,6 +123,8 @@ const struct route routes[] = {
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_PUBLICATIONS, ACT_READ)},
     {HTTP_GET, "/v1/channels/{id}/catalog", catalog_http_listing,
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_LISTINGS, ACT_READ)},
+    /* pricing: books and rules */
+    /* pricing: resolve, price lists, FX and tax rates */
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},
@@ -190,6 +192,8 @@ const struct route routes[] = {
      PAGE | R_FLAG(FLAG_CATALOG_PUBLISHING), "pages", PERM(RES_PUBLICATIONS, ACT_READ)},
     {HTTP_POST, "/channels/{id}/publications/rollback", pages_http_rollback,
      FORM | R_FLAG(FLAG_CATALOG_PUBLISHING), "pages", PERM(RES_PUBLICATIONS, ACT_CREATE)},
+    /* pricing pages: books and rules */
+    /* pricing pages: price check */
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},
