@@ -16,6 +16,7 @@
 #include "org/org_http.h"
 #include "org/rel_http.h"
 #include "pages/pages_http.h"
+#include "pricing/book_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
 
@@ -124,6 +125,26 @@ const struct route routes[] = {
     {HTTP_GET, "/v1/channels/{id}/catalog", catalog_http_listing,
      API | R_FLAG(FLAG_CATALOG_PUBLISHING), "catalog", PERM(RES_LISTINGS, ACT_READ)},
     /* pricing: books and rules */
+    {HTTP_GET, "/v1/price-books", book_http_list, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_POST, "/v1/price-books", book_http_create, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_PRICE_BOOKS, ACT_CREATE)},
+    {HTTP_GET, "/v1/price-books/{id}", book_http_get, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_PATCH, "/v1/price-books/{id}", book_http_patch, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_UPDATE)},
+    {HTTP_POST, "/v1/price-books/{id}/retire", book_http_retire, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/price-rules", book_http_rule_list, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_POST, "/v1/price-rules", book_http_rule_create, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_CREATE)},
+    {HTTP_GET, "/v1/price-rules/{id}", book_http_rule_get, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_PATCH, "/v1/price-rules/{id}", book_http_rule_patch, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_UPDATE)},
+    {HTTP_DELETE, "/v1/price-rules/{id}", book_http_rule_delete, API | R_FLAG(FLAG_PRICE_BOOKS),
+     "pricing", PERM(RES_PRICE_BOOKS, ACT_DELETE)},
     /* pricing: resolve, price lists, FX and tax rates */
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},

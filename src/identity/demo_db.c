@@ -7,12 +7,14 @@
 #include "audit/audit.h"
 #include "catalog/publish.h"
 #include "catalog/channel.h"
+#include "catalog/product.h"
 #include "core/arena.h"
 #include "core/flags.h"
 #include "core/sb.h"
 #include "core/secret.h"
 #include "db/db.h"
 #include "org/rel.h"
+#include "pricing/book.h"
 
 const struct db_query Q_DEMO_TENANT = {
     "demo.tenant",
@@ -84,6 +86,21 @@ static const struct demo_channel {
     {"Distributor channel", "distributor", 0},
     {"Dealer channel", "dealer", -1},
 };
+
+/* Example B's price books over the SKUs S-A1 and S-B1 the catalog seed made. */
+static int demo_prices(struct db *db, struct arena *ar, int64_t tid, int64_t dl1, int64_t channel)
+{
+    struct db_res a, b;
+    int rc = db_exec(db, ar, &Q_SKU_FIND_CODE, tid, &a, "S-A1");
+
+    if (!rc)
+        rc = db_exec(db, ar, &Q_SKU_FIND_CODE, tid, &b, "S-B1");
+    if (rc || a.nrows != 1 || b.nrows != 1)
+        return rc ? rc : DB_ERR;
+    return book_seed_demo(db, ar, tid, dl1, channel, db_at(&a, 0, SKU_COL_ID)->i,
+                          db_at(&b, 0, SKU_COL_ID)->i, db_at(&a, 0, SKU_COL_PRODUCT)->i,
+                          db_at(&b, 0, SKU_COL_PRODUCT)->i);
+}
 
 /* A fresh random password, readable enough to type. */
 static const char *demo_password(struct arena *ar)
@@ -163,6 +180,9 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
     }
     /* Example A's catalog, published down the dealer channel: ACME, BioMed, D1, DL1 */
     rc = publish_seed_demo(db, ar, tid, dealer_cid, oids[0], oids[1], oids[2], oids[3]);
+    if (rc)
+        goto fail;
+    rc = demo_prices(db, ar, tid, oids[3], dealer_cid);
     if (rc)
         goto fail;
     pw = demo_password(ar);
