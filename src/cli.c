@@ -52,7 +52,8 @@ static void usage(FILE *f)
             "                      print TEMPLATE rendered over the JSON (\"-\": stdin);\n"
             "                      partial x: DIR/partials/x.mustache, else DIR/x.mustache\n"
             "  bench-data [--tenant SLUG] [--manufacturers N] [--skus-per-manufacturer N]\n"
-            "             [--distributors N] [--dealers N] [--seed N] [--replace]\n"
+            "             [--distributors N] [--dealers N] [--books N] [--rules N] [--seed N]\n"
+            "             [--replace]\n"
             "                      generate a tenant for benchmarks (default 'bench', 5 x 20000\n"
             "                      SKUs, 50 distributors, 2000 dealers) with publications down\n"
             "                      every chain, without audit rows or outbox events; prints\n"
@@ -292,9 +293,13 @@ static long long parse_count(const char *s, long long max)
 static int cmd_bench_data(struct cli *c, int argc, char **argv)
 {
     static const char *const names[] = {"--manufacturers", "--skus-per-manufacturer",
-                                        "--distributors", "--dealers", "--seed"};
+                                        "--distributors",  "--dealers",
+                                        "--books",         "--rules",
+                                        "--seed"};
     struct benchdata_opts o;
-    int *counts[] = {&o.manufacturers, &o.skus_per_manufacturer, &o.distributors, &o.dealers};
+    int *counts[] = {&o.manufacturers, &o.skus_per_manufacturer,
+                     &o.distributors,  &o.dealers,
+                     &o.books,         &o.rules};
     char err[512];
     const char *why;
     int rc;
@@ -318,13 +323,13 @@ static int cmd_bench_data(struct cli *c, int argc, char **argv)
             fprintf(stderr, "trellis: unknown option '%s'\n", argv[i]);
             return 2;
         }
-        n = parse_count(argv[++i], k < 4 ? 1000000 : INT64_MAX);
+        n = parse_count(argv[++i], k < 6 ? 1000000 : INT64_MAX);
         if (n < 0) {
             fprintf(stderr, "trellis: %s: '%s' is not a whole number in range\n", names[k],
                     argv[i]);
             return 2;
         }
-        if (k < 4)
+        if (k < 6)
             *counts[k] = (int)n;
         else
             o.seed = n;

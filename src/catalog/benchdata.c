@@ -282,6 +282,84 @@ const struct db_query Q_BD_PUB_IDS = {
     DBQ_TENANT,
 };
 
+/*
+ * Price books (docs/pricing.md): one global book, up to 9 channel books of different
+ * priorities, then org_channel and org books for dealers 1, 2, ... (dealer 1, the one the
+ * bench prices for, gets one of each). Params: the channel, channel books, org_channel
+ * books, org books, dealers.
+ */
+const struct db_query Q_BD_BOOKS = {
+    "benchdata.books",
+    "INSERT INTO price_books (tenant_id, name, scope_type, org_id, channel_id, currency, "
+    "priority, status) " ORDINALS ", k AS (SELECT 'global' AS scope, 1 AS n, 0 AS pri "
+    "UNION ALL SELECT 'channel', seq, seq FROM " SEQ " WHERE seq <= ? "
+    "UNION ALL SELECT 'org_channel', seq, seq % 3 FROM " SEQ " WHERE seq <= ? "
+    "UNION ALL SELECT 'org', seq, seq % 3 FROM " SEQ " WHERE seq <= ?) "
+    "SELECT o.tenant_id, CONCAT(k.scope, ' book ', LPAD(k.n, 6, '0')), k.scope, "
+    "IF(k.scope IN ('org', 'org_channel'), o.id, NULL), "
+    "IF(k.scope IN ('channel', 'org_channel'), ?, NULL), 'EUR', k.pri, 'active' "
+    "FROM k JOIN o ON o.type = 'dealer' AND o.n = (k.n - 1) % ? + 1 ORDER BY k.scope, k.n",
+    "LiiiLi",
+    "",
+    DBQ_TENANT,
+};
+
+/* The global book's base: a fixed price for every product. Param: the global book. */
+const struct db_query Q_BD_RULES_GLOBAL = {
+    "benchdata.rules_global",
+    "INSERT INTO price_rules (tenant_id, price_book_id, selector, selector_value, rule_type, "
+    "value) SELECT tenant_id, ?, 'product', CAST(id AS CHAR), 'fixed', 100 + id % 900 "
+    "FROM products WHERE tenant_id = ? ORDER BY id",
+    "LL",
+    "",
+    DBQ_TENANT,
+};
+
+/* Each channel book: a discount per category and a markup on all the rest. */
+const struct db_query Q_BD_RULES_CHANNEL = {
+    "benchdata.rules_channel",
+    "INSERT INTO price_rules (tenant_id, price_book_id, selector, selector_value, rule_type, "
+    "value) SELECT b.tenant_id, b.id, IF(c.seq = 6, 'all', 'category'), "
+    "ELT(c.seq, 'imaging', 'monitoring', 'surgical', 'consumables', 'diagnostics'), "
+    "IF(c.seq = 6, 'markup', 'discount'), 1 + (b.id + c.seq) % 9 FROM price_books b "
+    "JOIN seq_1_to_6 c WHERE b.tenant_id = ? AND b.scope_type = 'channel' ORDER BY b.id, c.seq",
+    "L",
+    "",
+    DBQ_TENANT,
+};
+
+/*
+ * Rules for each org and org_channel book with ids in [?, ?], for SKUs picked by a hash of
+ * (seed, book, n) and found by their codes (manufacturer m's SKU k is "M00m-00000k"):
+ * mostly discounts, some fixed prices, some tiers. Params: rules per book, seed,
+ * manufacturers, SKUs per manufacturer, book ids from, to.
+ */
+const struct db_query Q_BD_RULES_DEALERS = {
+    "benchdata.rules_dealers",
+    "INSERT INTO price_rules (tenant_id, price_book_id, selector, selector_value, rule_type, "
+    "value, min_qty) SELECT h.tenant_id, h.book, 'sku', CAST(k.id AS CHAR), "
+    "IF(h.seq % 5 = 0, 'fixed', 'discount'), IF(h.seq % 5 = 0, 90 + h.seq % 500, "
+    "2 + h.seq % 13), IF(h.seq % 10 = 3, 10, NULL) FROM (SELECT b.tenant_id, b.id AS book, "
+    "s.seq, CRC32(CONCAT(?, ':', b.id, ':', s.seq)) AS h FROM price_books b "
+    "JOIN " SEQ " s ON s.seq <= ? WHERE b.tenant_id = ? AND b.scope_type IN ('org', 'org_channel') "
+    "AND b.id BETWEEN ? AND ?) h JOIN skus k ON k.tenant_id = h.tenant_id "
+    "AND k.sku_code = CONCAT('M', LPAD(1 + h.h % ?, 3, '0'), '-', LPAD(1 + h.h DIV 128 % ?, 6, "
+    "'0')) "
+    "ORDER BY h.book, h.seq",
+    "LiLLLii",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_BD_BOOK_SPAN = {
+    "benchdata.book_span",
+    "SELECT MIN(id), MAX(id), COUNT(*), COALESCE(MIN(IF(scope_type = 'global', id, NULL)), 0) "
+    "FROM price_books WHERE tenant_id = ?",
+    "L",
+    "LLLL",
+    DBQ_TENANT,
+};
+
 /* Removing a tenant: in batches, so no statement runs long; children before parents. */
 #define DEL_BATCH       20000
 #define DEL_ITEMS_BATCH 50000
@@ -304,6 +382,10 @@ const struct db_query Q_BD_DEL_ITEMS = {
     "",
     DBQ_TENANT,
 };
+DEL_QUERY(Q_BD_DEL_PRICE_RULES, "price_rules");
+DEL_QUERY(Q_BD_DEL_PRICE_BOOKS, "price_books");
+DEL_QUERY(Q_BD_DEL_FX_RATES, "fx_rates");
+DEL_QUERY(Q_BD_DEL_TAX_RATES, "tax_rates");
 DEL_QUERY(Q_BD_DEL_VERSIONS, "publication_versions");
 DEL_QUERY(Q_BD_DEL_PUBLICATIONS, "publications");
 DEL_QUERY(Q_BD_DEL_OFFERINGS, "offerings");
@@ -321,10 +403,11 @@ DEL_QUERY(Q_BD_DEL_USERS, "users");
 DEL_QUERY(Q_BD_DEL_ORGS, "organizations");
 
 static const struct db_query *const del_order[] = {
-    &Q_BD_DEL_VERSIONS, &Q_BD_DEL_PUBLICATIONS, &Q_BD_DEL_OFFERINGS,     &Q_BD_DEL_SKUS,
-    &Q_BD_DEL_PRODUCTS, &Q_BD_DEL_CHANNELS,     &Q_BD_DEL_RELATIONSHIPS, &Q_BD_DEL_MEMBERSHIPS,
-    &Q_BD_DEL_REFRESH,  &Q_BD_DEL_USER_TOKENS,  &Q_BD_DEL_IDEM,          &Q_BD_DEL_OUTBOX,
-    &Q_BD_DEL_AUDIT,    &Q_BD_DEL_USERS,        &Q_BD_DEL_ORGS,
+    &Q_BD_DEL_PRICE_RULES, &Q_BD_DEL_PRICE_BOOKS,  &Q_BD_DEL_FX_RATES,      &Q_BD_DEL_TAX_RATES,
+    &Q_BD_DEL_VERSIONS,    &Q_BD_DEL_PUBLICATIONS, &Q_BD_DEL_OFFERINGS,     &Q_BD_DEL_SKUS,
+    &Q_BD_DEL_PRODUCTS,    &Q_BD_DEL_CHANNELS,     &Q_BD_DEL_RELATIONSHIPS, &Q_BD_DEL_MEMBERSHIPS,
+    &Q_BD_DEL_REFRESH,     &Q_BD_DEL_USER_TOKENS,  &Q_BD_DEL_IDEM,          &Q_BD_DEL_OUTBOX,
+    &Q_BD_DEL_AUDIT,       &Q_BD_DEL_USERS,        &Q_BD_DEL_ORGS,
 };
 
 void benchdata_defaults(struct benchdata_opts *o)
@@ -336,6 +419,8 @@ void benchdata_defaults(struct benchdata_opts *o)
     o->distributors = 50;
     o->dealers = 2000;
     o->seed = 1;
+    o->books = 2000;
+    o->rules = 200000;
 }
 
 const char *benchdata_check(const struct benchdata_opts *o)
@@ -352,6 +437,10 @@ const char *benchdata_check(const struct benchdata_opts *o)
         return "--distributors must be 1 to 1000";
     if (o->dealers < 1 || o->dealers > BENCHDATA_DEALERS_MAX)
         return "--dealers must be 1 to 100000";
+    if (o->books < 1 || o->books > BENCHDATA_BOOKS_MAX)
+        return "--books must be 1 to 100000";
+    if (o->rules < 0 || o->rules > BENCHDATA_RULES_MAX)
+        return "--rules must be 0 to 1000000";
     if (o->seed < 0)
         return "--seed must not be negative";
     return NULL;
@@ -365,7 +454,7 @@ struct gen {
     FILE *progress;
     struct timespec t0;
     int64_t tid, channel, maker, distributor, dealer, admin;
-    long long orgs, products, skus, rels, pubs, items;
+    long long orgs, products, skus, rels, pubs, items, books, rules;
 };
 
 static double elapsed(const struct gen *g)
@@ -581,6 +670,40 @@ static int publish_all(struct gen *g, int64_t holdback_from)
     return rc;
 }
 
+/* The price books and rules; the dealer books' rules go in slices of BOOK_SLICE books. */
+#define BOOK_SLICE 200
+static int make_prices(struct gen *g)
+{
+    int channel = g->o->books - 1 < 9 ? g->o->books - 1 : 9;
+    int rest = g->o->books - 1 - channel;
+    struct db_res res, books;
+    int rc = db_exec(g->db, g->ar, &Q_BD_BOOKS, g->tid, &res, channel, (rest + 1) / 2, rest / 2,
+                     (long long)g->channel, g->o->dealers);
+
+    if (rc == 0)
+        rc = db_exec(g->db, g->ar, &Q_BD_BOOK_SPAN, g->tid, &books);
+    if (rc)
+        return rc;
+    g->books = db_at(&books, 0, 2)->i;
+    rc = db_exec(g->db, g->ar, &Q_BD_RULES_GLOBAL, g->tid, &res, (long long)db_at(&books, 0, 3)->i);
+    g->rules += rc ? 0 : (long long)res.affected;
+    if (rc == 0)
+        rc = db_exec(g->db, g->ar, &Q_BD_RULES_CHANNEL, g->tid, &res);
+    g->rules += rc ? 0 : (long long)res.affected;
+    if (rc || rest == 0)
+        return rc;
+    long long left = g->o->rules - g->rules, per = left > 0 ? (left + rest - 1) / rest : 0;
+    /* slices of the book ids; the statement keeps the dealers' books */
+    for (int64_t b = db_at(&books, 0, 0)->i; rc == 0 && per > 0 && b <= db_at(&books, 0, 1)->i;
+         b += BOOK_SLICE) {
+        rc = db_exec(g->db, g->ar, &Q_BD_RULES_DEALERS, g->tid, &res, (long long)g->o->seed,
+                     (int)per, (long long)b, (long long)(b + BOOK_SLICE - 1), g->o->manufacturers,
+                     g->o->skus_per_manufacturer);
+        g->rules += rc ? 0 : (long long)res.affected;
+    }
+    return rc;
+}
+
 static void print_result(struct gen *g, FILE *out, const struct sb *users,
                          const struct db_res *held)
 {
@@ -597,13 +720,15 @@ static void print_result(struct gen *g, FILE *out, const struct sb *users,
         sb_printf(&json, "%s%lld", i == held->nrows - 1 ? "" : ", ", db_at(held, i, 0)->i);
     sb_printf(&json,
               "],\n \"counts\": {\"organizations\": %lld, \"products\": %lld, \"skus\": %lld, "
-              "\"relationships\": %lld, \"publications\": %lld, \"publication_items\": %lld},\n"
+              "\"relationships\": %lld, \"publications\": %lld, \"publication_items\": %lld, "
+              "\"price_books\": %lld, \"price_rules\": %lld},\n"
               " \"params\": {\"manufacturers\": %d, \"skus_per_manufacturer\": %d, "
-              "\"distributors\": %d, \"dealers\": %d, \"seed\": %" PRId64 "},\n"
+              "\"distributors\": %d, \"dealers\": %d, \"books\": %d, \"rules\": %d, "
+              "\"seed\": %" PRId64 "},\n"
               " \"seconds\": %.1f}\n",
-              g->orgs, g->products, g->skus, g->rels, g->pubs, g->items, g->o->manufacturers,
-              g->o->skus_per_manufacturer, g->o->distributors, g->o->dealers, g->o->seed,
-              elapsed(g));
+              g->orgs, g->products, g->skus, g->rels, g->pubs, g->items, g->books, g->rules,
+              g->o->manufacturers, g->o->skus_per_manufacturer, g->o->distributors, g->o->dealers,
+              g->o->books, g->o->rules, g->o->seed, elapsed(g));
     fputs(json.buf, out);
 }
 
@@ -664,6 +789,10 @@ int benchdata_generate(struct db *db, struct arena *ar, const struct benchdata_o
         holdback_from = db_at(&held, held.nrows - 1, 0)->i;
     if (rc == 0)
         rc = publish_all(&g, holdback_from);
+    if (rc == 0) {
+        say(&g, arena_printf(ar, "%lld publication items", g.items));
+        rc = make_prices(&g);
+    }
     if (rc == 0 && sb_error(&users))
         rc = DB_ERR;
     if (rc) {
@@ -674,7 +803,7 @@ int benchdata_generate(struct db *db, struct arena *ar, const struct benchdata_o
                      "; removing the tenant failed too: %s", db_errmsg(db));
         return rc;
     }
-    say(&g, arena_printf(ar, "%lld publication items, done", g.items));
+    say(&g, arena_printf(ar, "%lld price books, %lld price rules, done", g.books, g.rules));
     print_result(&g, out, &users, &held);
     return 0;
 }

@@ -24,16 +24,19 @@ struct db;
 #define BENCHDATA_HOLDBACK          1000 /* SKUs of the chosen manufacturer left for a publish */
 #define BENCHDATA_DIRECT_EVERY      8    /* every 8th dealer is also a dealer of a manufacturer */
 #define BENCHDATA_DIRECT_SHARE      40   /* a direct publication carries 1 SKU in 40 */
+#define BENCHDATA_BOOKS_MAX         100000
+#define BENCHDATA_RULES_MAX         1000000
 
 struct benchdata_opts {
     const char *slug;
     int manufacturers, skus_per_manufacturer, distributors, dealers;
+    int books, rules; /* price books and (about) how many rules in all */
     int64_t seed;
     int replace; /* remove the tenant and everything in it first */
 };
 
 /* Sets the defaults: tenant "bench", 5 manufacturers of 20,000 SKUs, 50 distributors,
- * 2,000 dealers, seed 1. */
+ * 2,000 dealers, 2,000 price books, 200,000 price rules, seed 1. */
 void benchdata_defaults(struct benchdata_opts *o);
 
 /* NULL when the options are within bounds, else why not. */
@@ -55,7 +58,9 @@ extern const struct db_query Q_BD_TENANT, Q_BD_TENANT_DELETE, Q_BD_ORGS, Q_BD_OR
     Q_BD_MEMBERSHIP, Q_BD_CHANNEL, Q_BD_PRODUCTS, Q_BD_SKUS, Q_BD_REL_DISTRIBUTORS,
     Q_BD_REL_DEALERS, Q_BD_REL_DIRECT, Q_BD_PUBS_DISTRIBUTORS, Q_BD_PUBS_ALL, Q_BD_PUBS_DIRECT,
     Q_BD_HOLDBACK, Q_BD_SKU_SPAN, Q_BD_ITEMS_MAKERS, Q_BD_ITEMS_REPUBLISH, Q_BD_VERSIONS,
-    Q_BD_PUBS_SET, Q_BD_PUBS_EMPTY, Q_BD_PUB_IDS, Q_BD_DEL_ITEMS, Q_BD_DEL_VERSIONS,
+    Q_BD_PUBS_SET, Q_BD_PUBS_EMPTY, Q_BD_PUB_IDS, Q_BD_DEL_ITEMS, Q_BD_BOOKS, Q_BD_RULES_GLOBAL,
+    Q_BD_RULES_CHANNEL, Q_BD_RULES_DEALERS, Q_BD_BOOK_SPAN, Q_BD_DEL_PRICE_RULES,
+    Q_BD_DEL_PRICE_BOOKS, Q_BD_DEL_FX_RATES, Q_BD_DEL_TAX_RATES, Q_BD_DEL_VERSIONS,
     Q_BD_DEL_PUBLICATIONS, Q_BD_DEL_OFFERINGS, Q_BD_DEL_SKUS, Q_BD_DEL_PRODUCTS, Q_BD_DEL_CHANNELS,
     Q_BD_DEL_RELATIONSHIPS, Q_BD_DEL_MEMBERSHIPS, Q_BD_DEL_REFRESH, Q_BD_DEL_USER_TOKENS,
     Q_BD_DEL_IDEM, Q_BD_DEL_OUTBOX, Q_BD_DEL_AUDIT, Q_BD_DEL_USERS, Q_BD_DEL_ORGS;
@@ -64,10 +69,12 @@ extern const struct db_query Q_BD_TENANT, Q_BD_TENANT_DELETE, Q_BD_ORGS, Q_BD_OR
         &Q_BD_CHANNEL, &Q_BD_PRODUCTS, &Q_BD_SKUS, &Q_BD_REL_DISTRIBUTORS, &Q_BD_REL_DEALERS,      \
         &Q_BD_REL_DIRECT, &Q_BD_PUBS_DISTRIBUTORS, &Q_BD_PUBS_ALL, &Q_BD_PUBS_DIRECT,              \
         &Q_BD_HOLDBACK, &Q_BD_SKU_SPAN, &Q_BD_ITEMS_MAKERS, &Q_BD_ITEMS_REPUBLISH, &Q_BD_VERSIONS, \
-        &Q_BD_PUBS_SET, &Q_BD_PUBS_EMPTY, &Q_BD_PUB_IDS, &Q_BD_DEL_ITEMS, &Q_BD_DEL_VERSIONS,      \
-        &Q_BD_DEL_PUBLICATIONS, &Q_BD_DEL_OFFERINGS, &Q_BD_DEL_SKUS, &Q_BD_DEL_PRODUCTS,           \
-        &Q_BD_DEL_CHANNELS, &Q_BD_DEL_RELATIONSHIPS, &Q_BD_DEL_MEMBERSHIPS, &Q_BD_DEL_REFRESH,     \
-        &Q_BD_DEL_USER_TOKENS, &Q_BD_DEL_IDEM, &Q_BD_DEL_OUTBOX, &Q_BD_DEL_AUDIT, &Q_BD_DEL_USERS, \
-        &Q_BD_DEL_ORGS
+        &Q_BD_PUBS_SET, &Q_BD_PUBS_EMPTY, &Q_BD_PUB_IDS, &Q_BD_DEL_ITEMS, &Q_BD_BOOKS,             \
+        &Q_BD_RULES_GLOBAL, &Q_BD_RULES_CHANNEL, &Q_BD_RULES_DEALERS, &Q_BD_BOOK_SPAN,             \
+        &Q_BD_DEL_PRICE_RULES, &Q_BD_DEL_PRICE_BOOKS, &Q_BD_DEL_FX_RATES, &Q_BD_DEL_TAX_RATES,     \
+        &Q_BD_DEL_VERSIONS, &Q_BD_DEL_PUBLICATIONS, &Q_BD_DEL_OFFERINGS, &Q_BD_DEL_SKUS,           \
+        &Q_BD_DEL_PRODUCTS, &Q_BD_DEL_CHANNELS, &Q_BD_DEL_RELATIONSHIPS, &Q_BD_DEL_MEMBERSHIPS,    \
+        &Q_BD_DEL_REFRESH, &Q_BD_DEL_USER_TOKENS, &Q_BD_DEL_IDEM, &Q_BD_DEL_OUTBOX,                \
+        &Q_BD_DEL_AUDIT, &Q_BD_DEL_USERS, &Q_BD_DEL_ORGS
 
 #endif

@@ -5,7 +5,7 @@ import { req, login, bearer, post, sql, cli } from './lib.mjs';
 
 const SLUG = `bd-${process.pid}-${Date.now().toString(36)}`;
 const ARGS = ['--tenant', SLUG, '--manufacturers', '2', '--skus-per-manufacturer', '60',
-  '--distributors', '3', '--dealers', '17', '--seed', '7'];
+  '--distributors', '3', '--dealers', '17', '--books', '30', '--rules', '500', '--seed', '7'];
 
 function generate(...extra) {
   const r = cli('bench-data', ...ARGS, ...extra);
@@ -17,7 +17,8 @@ const count = (table, tid, where = '') => Number(sql(`SELECT COUNT(*) FROM ${tab
 
 test('bench-data refuses bad options before touching the database', () => {
   for (const args of [['--dealers', '0'], ['--manufacturers', '101'], ['--skus-per-manufacturer', 'x'],
-    ['--seed', '-1'], ['--tenant', 'Bad_Slug'], ['--everything']]) {
+    ['--seed', '-1'], ['--tenant', 'Bad_Slug'], ['--books', '0'], ['--rules', '1000001'],
+    ['--everything']]) {
     const r = cli('bench-data', ...args);
     assert.equal(r.status, 2, `${args}: ${r.out}`);
     assert.match(r.out, /trellis: /);
@@ -27,7 +28,8 @@ test('bench-data refuses bad options before touching the database', () => {
 test('bench-data writes a network consistent with the schema, without audit rows', async () => {
   const b = generate();
   const tid = b.tenant_id;
-  assert.deepEqual(b.params, { manufacturers: 2, skus_per_manufacturer: 60, distributors: 3, dealers: 17, seed: 7 });
+  assert.deepEqual(b.params, { manufacturers: 2, skus_per_manufacturer: 60, distributors: 3, dealers: 17,
+    books: 30, rules: 500, seed: 7 });
   assert.equal(sql(`SELECT flags FROM tenants WHERE id = ${tid}`), sql(`SELECT flags FROM tenants WHERE slug = 'demo'`),
     'every flag on, as in the demo tenant');
   assert.equal(count('organizations', tid), b.counts.organizations);
@@ -39,6 +41,20 @@ test('bench-data writes a network consistent with the schema, without audit rows
   assert.equal(count('publication_items', tid), b.counts.publication_items);
   assert.equal(count('audit_log', tid), 0);
   assert.equal(count('outbox_events', tid), 0);
+
+  // price books: 1 global, 9 channel, 10 org_channel and 10 org books for dealers 1..10;
+  // the global book prices every product, so every SKU has a price
+  assert.equal(count('price_books', tid), b.counts.price_books);
+  assert.equal(sql(`SELECT GROUP_CONCAT(CONCAT(scope_type, ':', n) ORDER BY scope_type) FROM (SELECT scope_type,
+    COUNT(*) AS n FROM price_books WHERE tenant_id = ${tid} GROUP BY scope_type) x`), 'global:1,org:10,channel:9,org_channel:10');
+  assert.equal(count('price_rules', tid), b.counts.price_rules);
+  assert.ok(b.counts.price_rules >= 450 && b.counts.price_rules < 530, `${b.counts.price_rules} rules`);
+  assert.equal(count('price_books', tid, `AND scope_type IN ('org', 'org_channel') AND org_id <> ${b.dealer_org_id}
+    AND org_id NOT IN (SELECT id FROM organizations WHERE tenant_id = ${tid} AND type = 'dealer')`), 0);
+  assert.equal(count('price_books', tid, `AND org_id = ${b.dealer_org_id}`), 2, 'the bench dealer has an org and an org_channel book');
+  assert.equal(count('price_rules', tid, `AND selector = 'product' AND rule_type = 'fixed'`), b.counts.products);
+  assert.equal(count('price_rules', tid, `AND selector = 'sku' AND CAST(selector_value AS UNSIGNED)
+    NOT IN (SELECT id FROM skus WHERE tenant_id = ${tid})`), 0, 'every SKU rule names a SKU of the tenant');
 
   // every publication at version 1, its version row and its live items agreeing
   assert.equal(sql(`SELECT COUNT(*) FROM publications p
@@ -104,7 +120,8 @@ test('bench-data refuses an existing tenant; --replace makes it again, the same'
   const b = generate('--replace');
   assert.notEqual(b.tenant_id, before);
   assert.equal(sql(`SELECT COUNT(*) FROM tenants WHERE id = ${before}`), '0');
-  for (const t of ['organizations', 'publications', 'publication_items', 'publication_versions', 'users', 'audit_log'])
+  for (const t of ['organizations', 'publications', 'publication_items', 'publication_versions', 'users', 'audit_log',
+    'price_books', 'price_rules'])
     assert.equal(count(t, before), 0, t);
   assert.equal(count('publication_items', b.tenant_id), b.counts.publication_items);
   // the same options and seed give the same network
