@@ -22,5 +22,6 @@ Suite *rel_suite(void);
 Suite *listing_suite(void);
 Suite *money_suite(void);
 Suite *resolve_suite(void);
+Suite *book_suite(void);
 
 #endif
