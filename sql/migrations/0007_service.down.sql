@@ -1,0 +1,9 @@
+DROP TABLE ticket_escalations;
+DROP TABLE ticket_comments;
+DROP TABLE ticket_events;
+DROP TABLE tickets;
+DROP TABLE engineer_orgs;
+DROP TABLE engineers;
+DROP TABLE sla_policies;
+DROP TABLE service_coverage_policies;
+DROP TABLE equipment;
