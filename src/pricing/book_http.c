@@ -278,6 +278,15 @@ static void check(struct req *r, int has, const char *v, const char *(*fn)(const
         field_errors_add(r->ar, &r->field_errors, field, "%s", why);
 }
 
+/* A field error unless the field already has one: the first reason is the one to fix. */
+static void add_once(struct req *r, const char *field, const char *why)
+{
+    for (size_t i = 0; i < r->field_errors.n; i++)
+        if (strcmp(r->field_errors.v[i].field, field) == 0)
+            return;
+    field_errors_add(r->ar, &r->field_errors, field, "%s", why);
+}
+
 /* ---- books ---- */
 
 /* What a POST or PATCH body asked for; has_* is set for each field given (null included). */
@@ -341,7 +350,9 @@ static int book_read(struct req *r, struct book_input *in, int create)
     if (rc)
         return rc;
     if (json_read_fields(r->ar, body, create ? fc : fp, 10, &r->field_errors) == 0 && !create &&
-        !(in->has_name || in->has_priority || in->has_status || in->has_from || in->has_to))
+        !(in->has_name || in->has_priority || in->has_status || in->has_from || in->has_to ||
+          in->has_fixed[0] || in->has_fixed[1] || in->has_fixed[2] || in->has_fixed[3] ||
+          in->has_fixed[4]))
         field_errors_add(r->ar, &r->field_errors, "", "must name at least one field to change");
     for (int i = 0; !create && i < 5; i++)
         if (in->has_fixed[i])
@@ -360,9 +371,9 @@ static int book_read(struct req *r, struct book_input *in, int create)
     } else if (in->has_scope) {
         scope = resolve_scope_parse(in->scope);
         if ((why = book_check_scope_id(scope, 'o', in->has_org && in->org_id != UNSET)))
-            field_errors_add(r->ar, &r->field_errors, "org_id", "%s", why);
+            add_once(r, "org_id", why);
         if ((why = book_check_scope_id(scope, 'c', in->has_channel && in->channel_id != UNSET)))
-            field_errors_add(r->ar, &r->field_errors, "channel_id", "%s", why);
+            add_once(r, "channel_id", why);
     }
     if (in->from_s)
         read_time(r, "effective_from", in->from_s, &in->from);
@@ -706,15 +717,6 @@ static int rule_read(struct req *r, struct rule_input *in, int create)
     if (in->min_qty && (why = book_check_min_qty(r->ar, in->min_qty)))
         field_errors_add(r->ar, &r->field_errors, "min_qty", "%s", why);
     return 0;
-}
-
-/* A field error unless the field already has one: the first reason is the one to fix. */
-static void add_once(struct req *r, const char *field, const char *why)
-{
-    for (size_t i = 0; i < r->field_errors.n; i++)
-        if (strcmp(r->field_errors.v[i].field, field) == 0)
-            return;
-    field_errors_add(r->ar, &r->field_errors, field, "%s", why);
 }
 
 /*
