@@ -1,5 +1,5 @@
 // The demo tenant that ./dev up and ./dev test seed: a login per organization type, the
-// organization network of seed 000's Example A and two channels.
+// organization network of seed 000's Example A, two channels and Example B's price books.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -76,7 +76,41 @@ test("the demo network: Example A's relationships, the rest of the network and t
   assert.deepEqual(networkCounts(), [1, 1, 1, 1, 1, 1, 1]);
 });
 
-test('`trellis demo seed` run again adds no relationship or channel', async () => {
+// Example B's price books (docs/pricing.md) by name: scope, who it prices, its rules as
+// [selector, SKU or product name, rule_type, value].
+const BOOKS = [
+  ['DL1 at the dealer channel', 'org_channel', 'DL1', 'Dealer channel', [['sku', 'S-A1', 'fixed', '950.00']]],
+  ['Dealer channel', 'channel', null, 'Dealer channel', [['sku', 'S-B1', 'fixed', '1000.00'], ['sku', 'S-B1', 'discount', '5'], ['sku', 'S-A1', 'fixed', '1000.00']]],
+  ['List prices', 'global', null, null, [['product', 'P-A', 'fixed', '1200.00'], ['product', 'P-B', 'fixed', '1100.00']]],
+];
+const priceCounts = () => {
+  const tid = sql("SELECT id FROM tenants WHERE slug = 'demo'");
+  return BOOKS.map(([name]) => sql(`SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM price_rules r WHERE r.tenant_id = b.tenant_id AND r.price_book_id = b.id)), 0)
+    FROM price_books b WHERE b.tenant_id = ${tid} AND b.name = '${name}'`).replace('\t', ' ')).join(' ');
+};
+
+test("the demo's price books: Example B, each once, in EUR, with their rules", async () => {
+  const token = await demoAdmin();
+  const h = { headers: bearer(token) };
+  const orgs = Object.fromEntries((await req('GET', '/v1/orgs', h)).json.data.map((o) => [o.name, o.id]));
+  const chans = Object.fromEntries((await req('GET', '/v1/channels', h)).json.data.map((c) => [c.name, c.id]));
+  const skus = Object.fromEntries((await req('GET', '/v1/skus', h)).json.data.map((s) => [s.sku_code, s]));
+  const products = Object.fromEntries((await req('GET', '/v1/products', h)).json.data.map((p) => [p.name, p.id]));
+  const target = (selector, name) => String(selector === 'sku' ? skus[name].id : products[name]);
+  const books = (await req('GET', '/v1/price-books?limit=200', h)).json.data;
+  for (const [name, scope, org, channel, rules] of BOOKS) {
+    const b = books.find((x) => x.name === name);
+    assert.ok(b, name);
+    assert.deepEqual([b.scope_type, b.org_id, b.channel_id, b.currency, b.status, b.owner_org_id, b.rule_count],
+      [scope, org ? orgs[org] : null, channel ? chans[channel] : null, 'EUR', 'active', null, rules.length], name);
+    const got = (await req('GET', `/v1/price-rules?price_book_id=${b.id}`, h)).json.data;
+    assert.deepEqual(got.map((r) => [r.selector, r.selector_value, r.rule_type, r.value, r.min_qty]),
+      rules.map(([sel, what, type, value]) => [sel, target(sel, what), type, value, null]), name);
+  }
+  assert.equal(priceCounts(), '1 1 1 3 1 2');
+});
+
+test('`trellis demo seed` run again adds no relationship, channel, price book or rule', async () => {
   const out = cli('demo', 'seed');
   assert.equal(out.status, 0, out.out);
   // the seed gave every demo login a new password: keep the stack's credentials true
@@ -84,5 +118,6 @@ test('`trellis demo seed` run again adds no relationship or channel', async () =
   creds.demo = JSON.parse(out.out);
   writeFileSync(`${VAR}/dev-credentials.json`, `${JSON.stringify(creds)}\n`);
   assert.deepEqual(networkCounts(), [1, 1, 1, 1, 1, 1, 1]);
+  assert.equal(priceCounts(), '1 1 1 3 1 2');
   await demoAdmin();
 });
