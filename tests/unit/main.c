@@ -25,6 +25,7 @@ int main(void)
     srunner_add_suite(sr, listing_suite());
     srunner_add_suite(sr, money_suite());
     srunner_add_suite(sr, resolve_suite());
+    srunner_add_suite(sr, coverage_suite());
     srunner_add_suite(sr, sla_suite());
     srunner_add_suite(sr, book_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@ Suite *rel_suite(void);
 Suite *listing_suite(void);
 Suite *money_suite(void);
 Suite *resolve_suite(void);
+Suite *coverage_suite(void);
 Suite *sla_suite(void);
 Suite *book_suite(void);
 
