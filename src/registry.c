@@ -12,6 +12,9 @@
 #include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
 #include "pricing/book.h"
+#include "pricing/fx.h"
+#include "pricing/price.h"
+#include "pricing/tax.h"
 #include "sys/purge.h"
 #include "tenant/tenant.h"
 
@@ -22,7 +25,8 @@ const struct db_query *const db_registry[] = {
     IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
-    BENCH_QUERIES,    BOOK_QUERIES,
+    BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
+    TAX_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

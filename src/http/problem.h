@@ -18,6 +18,7 @@ struct req;
     X(PROB_NOT_PUBLISHED_UPSTREAM, 403, "not_published_upstream", "Not Published Upstream")        \
     X(PROB_NOT_FOUND, 404, "not_found", "Not Found")                                               \
     X(PROB_FEATURE_DISABLED, 404, "feature_disabled", "Feature Disabled")                          \
+    X(PROB_NO_PRICE, 404, "no_price", "No Price")                                                  \
     X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
     X(PROB_CONFLICT, 409, "conflict", "Conflict")                                                  \
     X(PROB_BOOK_RETIRED, 409, "price_book_retired", "Price Book Retired")                          \
@@ -26,6 +27,7 @@ struct req;
     X(PROB_UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "Unsupported Media Type")             \
     X(PROB_UNPROCESSABLE, 422, "unprocessable", "Unprocessable Content")                           \
     X(PROB_RECIPIENT_INELIGIBLE, 422, "recipient_ineligible", "Recipient Ineligible")              \
+    X(PROB_NO_TAX_RATE, 422, "no_tax_rate", "No Tax Rate")                                         \
     X(PROB_ACCOUNT_LOCKED, 423, "account_locked", "Locked")                                        \
     X(PROB_TOO_MANY, 429, "too_many_requests", "Too Many Requests")                                \
     X(PROB_HEADERS_TOO_LARGE, 431, "headers_too_large", "Request Header Fields Too Large")         \

@@ -17,6 +17,9 @@
 #include "org/rel_http.h"
 #include "pages/pages_http.h"
 #include "pricing/book_http.h"
+#include "pricing/fx_http.h"
+#include "pricing/price_http.h"
+#include "pricing/tax_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
 
@@ -146,6 +149,28 @@ const struct route routes[] = {
     {HTTP_DELETE, "/v1/price-rules/{id}", book_http_rule_delete, API | R_FLAG(FLAG_PRICE_BOOKS),
      "pricing", PERM(RES_PRICE_BOOKS, ACT_DELETE)},
     /* pricing: resolve, price lists, FX and tax rates */
+    {HTTP_GET, "/v1/prices/resolve", price_http_resolve, API | R_FLAG(FLAG_PRICE_RESOLUTION),
+     "pricing", PERM(RES_PRICES, ACT_READ)},
+    {HTTP_POST, "/v1/prices/resolve", price_http_resolve_batch, API | R_FLAG(FLAG_PRICE_RESOLUTION),
+     "pricing", PERM(RES_PRICES, ACT_READ)},
+    {HTTP_GET, "/v1/prices/list.csv", price_http_list_csv, API | R_FLAG(FLAG_PRICE_RESOLUTION),
+     "pricing", PERM(RES_PRICES, ACT_READ)},
+    {HTTP_GET, "/v1/fx-rates", fx_http_list, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_FX_RATES, ACT_READ)},
+    {HTTP_POST, "/v1/fx-rates", fx_http_create, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_FX_RATES, ACT_CREATE)},
+    {HTTP_GET, "/v1/fx-rates/{id}", fx_http_get, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_FX_RATES, ACT_READ)},
+    {HTTP_DELETE, "/v1/fx-rates/{id}", fx_http_delete, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_FX_RATES, ACT_DELETE)},
+    {HTTP_GET, "/v1/tax-rates", tax_http_list, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_TAX_RATES, ACT_READ)},
+    {HTTP_POST, "/v1/tax-rates", tax_http_create, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_TAX_RATES, ACT_CREATE)},
+    {HTTP_GET, "/v1/tax-rates/{id}", tax_http_get, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_TAX_RATES, ACT_READ)},
+    {HTTP_DELETE, "/v1/tax-rates/{id}", tax_http_delete, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
+     PERM(RES_TAX_RATES, ACT_DELETE)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},
@@ -215,6 +240,10 @@ const struct route routes[] = {
      FORM | R_FLAG(FLAG_CATALOG_PUBLISHING), "pages", PERM(RES_PUBLICATIONS, ACT_CREATE)},
     /* pricing pages: books and rules */
     /* pricing pages: price check */
+    {HTTP_GET, "/prices/check", pages_http_price_check, PAGE | R_FLAG(FLAG_PRICE_RESOLUTION),
+     "pages", PERM(RES_PRICES, ACT_READ)},
+    {HTTP_GET, "/prices/list.csv", price_http_list_csv, PAGE | R_FLAG(FLAG_PRICE_RESOLUTION),
+     "pages", PERM(RES_PRICES, ACT_READ)},
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},

@@ -917,6 +917,38 @@ static int add_listing_brands(struct req *r, struct json_object *d)
     return 0;
 }
 
+/*
+ * A dealer's price lists: per channel where something reaches it, a link to its price list
+ * (the page route of GET /v1/prices/list.csv, in the tenant's currency).
+ */
+static int add_price_lists(struct req *r, struct json_object *d)
+{
+    struct json_object *t, *rows;
+    struct db_res res;
+    int rc;
+
+    if (!page_flag_on(r, FLAG_PRICE_RESOLUTION) || !may_read(r, RES_PRICES))
+        return 0;
+    rc = db_exec(r->db, r->ar, &Q_DASH_ORG_CHANNELS, r->ctx.tenant_id, &res,
+                 (long long)r->ctx.org_id, (long long)r->ctx.org_id);
+    if (rc)
+        return rc;
+    t = json_object_new_object();
+    rows = json_object_new_array();
+    for (int i = 0; i < res.nrows; i++) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(db_at(&res, i, 1)->s));
+        json_object_object_add(
+            o, "href",
+            json_object_new_string(arena_printf(r->ar, "/prices/list.csv?channel_id=%lld",
+                                                (long long)db_at(&res, i, 0)->i)));
+        json_object_array_add(rows, o);
+    }
+    json_object_object_add(t, "rows", rows);
+    json_object_object_add(d, "price_lists", t);
+    return 0;
+}
+
 /* The tiles of the org's type, after those every organization gets. */
 static int add_type_tiles(struct req *r, struct json_object *d)
 {
@@ -933,6 +965,8 @@ static int add_type_tiles(struct req *r, struct json_object *d)
         rc = add_distribution(r, d);
     } else if (strcmp(type, "dealer") == 0) {
         rc = add_listing_brands(r, d);
+        if (!rc)
+            rc = add_price_lists(r, d);
     }
     return rc;
 }

@@ -56,4 +56,7 @@ int pages_http_publish(struct req *r);
 int pages_http_unlist_form(struct req *r);
 int pages_http_unlist(struct req *r);
 
+/* pages_prices.c: the price check (the price list is price_http_list_csv on a page route) */
+int pages_http_price_check(struct req *r);
+
 #endif

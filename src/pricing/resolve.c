@@ -538,6 +538,7 @@ static int compute(struct run *rn, struct resolve_result *res)
             return RESOLVE_EMONEY;
         }
     }
+    res->exact = f;
     rc = money_round(&f, currency_minor_units(rn->ctx->currency), rn->ctx->rounding, &res->amount);
     if (rc == 0)
         rc = money_format(res->amount, res->amount.scale, text);

@@ -82,6 +82,7 @@ struct resolve_step {
 
 struct resolve_result {
     struct money_dec amount;    /* rounded once, to the currency's minor unit */
+    struct money_frac exact;    /* the same before rounding: a conversion rounds only once */
     const char *amount_text;    /* "950.00" */
     int64_t book_id;            /* the winning book */
     int64_t rule_id;            /* its adjustment when one applied, else its fixed rule */

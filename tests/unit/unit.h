@@ -25,5 +25,6 @@ Suite *resolve_suite(void);
 Suite *coverage_suite(void);
 Suite *sla_suite(void);
 Suite *book_suite(void);
+Suite *fx_suite(void);
 
 #endif

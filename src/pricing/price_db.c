@@ -1,0 +1,311 @@
+/* What a resolve reads: the SKUs, the candidate books, their rules that can match, FX and tax. */
+#include "pricing/price.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/sb.h"
+#include "db/db.h"
+#include "tenant/tenant.h"
+
+/* An array of ids with their positions, as publish_db.c reads one. */
+#define IDS_TABLE                                                                                  \
+    "JSON_TABLE(?, '$[*]' COLUMNS (pos FOR ORDINALITY, id BIGINT UNSIGNED PATH '$')) k"
+
+/*
+ * catalog/product.h's visibility of a SKU s to organization X (five parameters, each X; 0:
+ * tenant-wide): its manufacturer is X, or it is live in a publication X published, one to X,
+ * or one to all from an active distributor_of or dealer_of parent of X. The same rule as
+ * GET /v1/skus/{id}, so a resolve never names a SKU the caller could not read.
+ */
+#define SKU_VISIBLE                                                                                \
+    "(? = 0 OR s.manufacturer_id = ? OR EXISTS (SELECT 1 FROM publication_items pi "               \
+    "JOIN publications pb ON pb.tenant_id = pi.tenant_id AND pb.id = pi.publication_id "           \
+    "WHERE pi.tenant_id = s.tenant_id AND pi.sku_id = s.id AND pi.to_version IS NULL "             \
+    "AND (pb.publisher_org_id = ? OR pb.recipient_org_id = ? OR (pb.recipient_org_id IS NULL "     \
+    "AND EXISTS (SELECT 1 FROM org_relationships rl WHERE rl.tenant_id = pb.tenant_id "            \
+    "AND rl.parent_org_id = pb.publisher_org_id AND rl.child_org_id = ? "                          \
+    "AND rl.relation_type IN ('distributor_of', 'dealer_of') AND rl.active_from <= NOW(3) "        \
+    "AND (rl.active_to IS NULL OR rl.active_to > NOW(3)))))))"
+
+/* ms since the epoch of a TIMESTAMP(3) (the session runs in +00:00); NULL stays NULL */
+#define MS(c) "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " c ") DIV 1000"
+
+const struct db_query Q_PRICE_SKUS = {
+    "price.skus",
+    "SELECT k.pos, s.id, s.product_id, s.sku_code, p.name, p.category FROM " IDS_TABLE
+    " JOIN skus s ON s.tenant_id = ? AND s.id = k.id "
+    "JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id WHERE " SKU_VISIBLE,
+    "sLLLLLL",
+    "LLLsss",
+    DBQ_TENANT,
+};
+
+/*
+ * The candidate books: active, in either currency, of the scopes that can match the
+ * context. Each disjunct is one range of ix_price_books_scope (an absent org or channel
+ * binds NULL, which matches nothing). The window is left to the resolver, which reports a
+ * book outside it; reading it costs nothing more, the range is the same.
+ */
+const struct db_query Q_PRICE_BOOKS = {
+    "price.books",
+    "SELECT id, name, scope_type, org_id, channel_id, currency, version, " MS(
+        "effective_from") ", " MS("effective_to") ", priority FROM price_books "
+                                                  "WHERE tenant_id = ? AND currency IN (?, ?) "
+                                                  "AND status = 'active' AND (scope_type = "
+                                                  "'global' "
+                                                  "OR (scope_type = 'org' AND org_id = ?) "
+                                                  "OR (scope_type = 'channel' AND org_id IS NULL "
+                                                  "AND channel_id = ?) "
+                                                  "OR (scope_type = 'org_channel' AND org_id = ? "
+                                                  "AND channel_id = ?)) ORDER BY id",
+    "LssNNNN",
+    "LssLLsLLLL",
+    DBQ_TENANT,
+};
+
+/*
+ * The rules of the books (first array) whose (selector, selector_value) is one of the keys
+ * (second array: ["sku", "101"], ["category", "analyzers"], ["all", null]...). The join
+ * order is forced: each (book, key) pair is one lookup of ix_price_rules_match, never a
+ * scan of the tenant's rules. DISTINCT: keys equal under the column's collation meet the
+ * same rule.
+ */
+const struct db_query Q_PRICE_RULES = {
+    "price.rules",
+    "SELECT STRAIGHT_JOIN DISTINCT r.id, r.price_book_id, r.selector, r.selector_value, "
+    "r.rule_type, r.value, r.min_qty "
+    "FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) b "
+    "JOIN JSON_TABLE(?, '$[*]' COLUMNS (sel VARCHAR(8) PATH '$[0]', "
+    "val VARCHAR(100) PATH '$[1]')) k "
+    "JOIN price_rules r ON r.tenant_id = ? AND r.price_book_id = b.id AND r.selector = k.sel "
+    "AND r.selector_value <=> k.val ORDER BY r.id",
+    "ssL",
+    "LLsssss",
+    DBQ_TENANT,
+};
+
+/* The latest rate of the pair on or before the day (uq_fx_rates_pair_date, read backwards). */
+const struct db_query Q_PRICE_FX_IN_EFFECT = {
+    "price.fx_in_effect",
+    "SELECT id, rate, DATE_FORMAT(rate_date, '%Y-%m-%d') FROM fx_rates WHERE tenant_id = ? "
+    "AND base_currency = ? AND quote_currency = ? AND rate_date <= ? "
+    "ORDER BY rate_date DESC LIMIT 1",
+    "Lsss",
+    "Lss",
+    DBQ_TENANT,
+};
+
+/* Per category of the region (and its default, category NULL): the latest rate on or before the
+ * day. */
+const struct db_query Q_PRICE_TAX_IN_EFFECT = {
+    "price.tax_in_effect",
+    "SELECT t.id, t.category, t.rate, DATE_FORMAT(t.effective_from, '%Y-%m-%d') FROM tax_rates t "
+    "WHERE t.tenant_id = ? AND t.region = ? AND t.effective_from <= ? AND NOT EXISTS (SELECT 1 "
+    "FROM tax_rates u WHERE u.tenant_id = t.tenant_id AND u.region = t.region "
+    "AND u.category_key = t.category_key AND u.effective_from > t.effective_from "
+    "AND u.effective_from <= ?) ORDER BY t.id",
+    "Lsss",
+    "Lsss",
+    DBQ_TENANT,
+};
+
+int price_load_tenant(struct db *db, struct arena *ar, int64_t tenant_id, const char **currency,
+                      enum money_rounding *rounding)
+{
+    struct db_res res;
+    int rc = db_exec(db, ar, &Q_TENANT_SETTINGS_GET, 0, &res, (long long)tenant_id);
+
+    if (rc)
+        return rc;
+    if (res.nrows != 1)
+        return DB_ENOTFOUND;
+    *currency = db_at(&res, 0, TENANT_COL_CURRENCY)->s;
+    if (money_rounding_parse(db_at(&res, 0, TENANT_COL_ROUNDING)->s, rounding) != 0)
+        *rounding = MONEY_HALF_AWAY_FROM_ZERO;
+    return 0;
+}
+
+static int load_books(struct db *db, struct arena *ar, int64_t tenant_id, struct price_context *c)
+{
+    struct db_res res;
+    int rc = db_exec(db, ar, &Q_PRICE_BOOKS, tenant_id, &res, c->currency, c->home_currency,
+                     (long long)c->org_id, (long long)c->channel_id, (long long)c->org_id,
+                     (long long)c->channel_id);
+
+    if (rc)
+        return rc;
+    c->nbooks = (size_t)res.nrows;
+    c->books = arena_zalloc(ar, sizeof(*c->books) * (c->nbooks + 1));
+    c->book_names = arena_zalloc(ar, sizeof(*c->book_names) * (c->nbooks + 1));
+    for (int i = 0; i < res.nrows; i++) {
+        struct resolve_book *b = &c->books[i];
+        const struct db_val *from = db_at(&res, i, 7), *to = db_at(&res, i, 8);
+
+        b->id = db_at(&res, i, 0)->i;
+        c->book_names[i] = db_at(&res, i, 1)->s;
+        b->scope = (enum price_scope)resolve_scope_parse(db_at(&res, i, 2)->s);
+        b->org_id = db_at(&res, i, 3)->null ? 0 : db_at(&res, i, 3)->i;
+        b->channel_id = db_at(&res, i, 4)->null ? 0 : db_at(&res, i, 4)->i;
+        b->currency = db_at(&res, i, 5)->s;
+        b->version = db_at(&res, i, 6)->i;
+        b->status = PBOOK_ACTIVE;
+        b->has_from = !from->null;
+        b->effective_from = from->null ? 0 : from->i;
+        b->has_to = !to->null;
+        b->effective_to = to->null ? 0 : to->i;
+        b->priority = db_at(&res, i, 9)->i;
+    }
+    return 0;
+}
+
+int price_load_context(struct db *db, struct arena *ar, int64_t tenant_id, struct price_context *c)
+{
+    struct db_res res;
+    int rc;
+
+    fx_utc_date(c->at, c->date);
+    rc = load_books(db, ar, tenant_id, c);
+    if (!rc && strcmp(c->currency, c->home_currency) != 0) {
+        rc = db_exec(db, ar, &Q_PRICE_FX_IN_EFFECT, tenant_id, &res, c->home_currency, c->currency,
+                     c->date);
+        if (!rc && res.nrows == 1 &&
+            money_parse_decimal(db_at(&res, 0, 1)->s, MONEY_MAX_SCALE, &c->rate) == 0) {
+            c->has_rate = 1;
+            c->rate_id = db_at(&res, 0, 0)->i;
+            c->rate_text = price_decimal_text(ar, db_at(&res, 0, 1)->s, -1);
+            c->rate_date = db_at(&res, 0, 2)->s;
+        }
+    }
+    if (!rc && c->region) {
+        rc = db_exec(db, ar, &Q_PRICE_TAX_IN_EFFECT, tenant_id, &res, c->region, c->date, c->date);
+        if (!rc) {
+            c->ntaxes = (size_t)res.nrows;
+            c->taxes = arena_zalloc(ar, sizeof(*c->taxes) * (c->ntaxes + 1));
+            for (int i = 0; i < res.nrows; i++) {
+                c->taxes[i].id = db_at(&res, i, 0)->i;
+                c->taxes[i].category = db_at(&res, i, 1)->s;
+                c->taxes[i].rate = price_decimal_text(ar, db_at(&res, i, 2)->s, -1);
+                c->taxes[i].effective_from = db_at(&res, i, 3)->s;
+            }
+        }
+    }
+    return rc;
+}
+
+int price_load_skus(struct db *db, struct arena *ar, int64_t tenant_id, int64_t viewer_org,
+                    const int64_t *ids, size_t n, const struct price_sku **out)
+{
+    struct db_res res;
+    struct sb json;
+    long long v = (long long)viewer_org;
+    int rc;
+
+    memset(out, 0, sizeof(const struct price_sku *) * n);
+    if (n == 0)
+        return 0;
+    sb_init(&json, ar);
+    sb_addc(&json, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&json, "%s%lld", i ? "," : "", (long long)ids[i]);
+    sb_addc(&json, ']');
+    rc = db_exec(db, ar, &Q_PRICE_SKUS, tenant_id, &res, json.buf, v, v, v, v, v);
+    if (rc)
+        return rc;
+    for (int i = 0; i < res.nrows; i++) {
+        long long pos = db_at(&res, i, 0)->i;
+        struct price_sku *s;
+
+        if (pos < 1 || (size_t)pos > n)
+            continue;
+        s = arena_zalloc(ar, sizeof(*s));
+        s->id = db_at(&res, i, 1)->i;
+        s->product_id = db_at(&res, i, 2)->i;
+        s->code = db_at(&res, i, 3)->s;
+        s->product = db_at(&res, i, 4)->s;
+        s->category = db_at(&res, i, 5)->s;
+        out[pos - 1] = s;
+    }
+    return 0;
+}
+
+/* A (selector, value) key, to send each once. */
+struct rkey {
+    const char *sel, *val;
+};
+
+static int rkey_cmp(const void *a, const void *b)
+{
+    const struct rkey *x = a, *y = b;
+    int c = strcmp(x->sel, y->sel);
+
+    return c ? c : strcmp(x->val, y->val);
+}
+
+int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
+                     const struct price_context *c, const struct price_sku *const *skus, size_t n,
+                     struct resolve_rule **rules, size_t *nrules)
+{
+    struct rkey *keys = arena_alloc(ar, sizeof(*keys) * (3 * n + 1));
+    size_t nk = 0;
+    struct db_res res;
+    struct sb books, kj;
+    int rc;
+
+    *rules = NULL;
+    *nrules = 0;
+    if (c->nbooks == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct price_sku *s = skus[i];
+
+        if (!s)
+            continue;
+        keys[nk++] = (struct rkey){"sku", arena_printf(ar, "%lld", (long long)s->id)};
+        keys[nk++] = (struct rkey){"product", arena_printf(ar, "%lld", (long long)s->product_id)};
+        if (s->category)
+            keys[nk++] = (struct rkey){"category", s->category};
+    }
+    /* a batch's SKUs share products and categories: each key goes once */
+    qsort(keys, nk, sizeof(*keys), rkey_cmp);
+    {
+        size_t u = 0;
+        for (size_t i = 0; i < nk; i++)
+            if (!u || rkey_cmp(&keys[u - 1], &keys[i]) != 0)
+                keys[u++] = keys[i];
+        nk = u;
+    }
+    sb_init(&books, ar);
+    sb_addc(&books, '[');
+    for (size_t i = 0; i < c->nbooks; i++)
+        sb_printf(&books, "%s%lld", i ? "," : "", (long long)c->books[i].id);
+    sb_addc(&books, ']');
+    sb_init(&kj, ar);
+    sb_adds(&kj, "[[\"all\",null]");
+    for (size_t i = 0; i < nk; i++) {
+        sb_adds(&kj, ",[\"");
+        sb_adds(&kj, keys[i].sel);
+        sb_adds(&kj, "\",");
+        sb_add_json_str(&kj, keys[i].val, strlen(keys[i].val));
+        sb_addc(&kj, ']');
+    }
+    sb_addc(&kj, ']');
+    rc = db_exec(db, ar, &Q_PRICE_RULES, tenant_id, &res, books.buf, kj.buf);
+    if (rc)
+        return rc;
+    *nrules = (size_t)res.nrows;
+    *rules = arena_zalloc(ar, sizeof(**rules) * (*nrules + 1));
+    for (int i = 0; i < res.nrows; i++) {
+        struct resolve_rule *r = &(*rules)[i];
+
+        r->id = db_at(&res, i, 0)->i;
+        r->book_id = db_at(&res, i, 1)->i;
+        r->selector = (enum price_selector)resolve_selector_parse(db_at(&res, i, 2)->s);
+        r->selector_value = db_at(&res, i, 3)->s;
+        r->type = (enum price_rule_type)resolve_rule_type_parse(db_at(&res, i, 4)->s);
+        r->value = db_at(&res, i, 5)->s;
+        r->min_qty = db_at(&res, i, 6)->s;
+    }
+    return 0;
+}
