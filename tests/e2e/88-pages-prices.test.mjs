@@ -22,7 +22,11 @@ const options = (html, id) => {
 const trace = (html) => {
   const t = /<table class="data trace">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html);
   if (!t) return null;
-  return [...t[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => unescape(c[1])));
+  // [what, outcome, why]: the outcome's badge and the reason share the second cell
+  return [...t[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => {
+    const c = [...r[1].matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1]);
+    return [unescape(c[0]), unescape(/<span class="badge[^"]*">([^<]*)<\/span>/.exec(c[1])[1]), unescape(/<span class="why">([\s\S]*?)<\/span>/.exec(c[1])[1])];
+  });
 };
 const amount = (html) => {
   const m = /<span class="value" data-amount>([^<]*)<\/span>/.exec(html);
