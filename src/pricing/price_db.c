@@ -42,24 +42,24 @@ const struct db_query Q_PRICE_SKUS = {
     DBQ_TENANT,
 };
 
+/* A book as the resolver takes it: id, name, scope, org, channel, currency, version, window. */
+#define BOOK_COLS                                                                                  \
+    "id, name, scope_type, org_id, channel_id, currency, version, " MS("effective_from") ", " MS(  \
+        "effective_to") ", priority"
+
 /*
- * The candidate books: active, in either currency, of the scopes that can match the
- * context. Each disjunct is one range of ix_price_books_scope (an absent org or channel
- * binds NULL, which matches nothing). The window is left to the resolver, which reports a
- * book outside it; reading it costs nothing more, the range is the same.
+ * The candidate books: active, in either currency, of the scopes that can match the context.
+ * Each disjunct is one range of ix_price_books_scope, forced as the rules' index is (an
+ * absent org or channel binds NULL, which matches nothing). The window is left to the
+ * resolver, which reports a book outside it: the range read is the same.
  */
 const struct db_query Q_PRICE_BOOKS = {
     "price.books",
-    "SELECT id, name, scope_type, org_id, channel_id, currency, version, " MS(
-        "effective_from") ", " MS("effective_to") ", priority FROM price_books "
-                                                  "WHERE tenant_id = ? AND currency IN (?, ?) "
-                                                  "AND status = 'active' AND (scope_type = "
-                                                  "'global' "
-                                                  "OR (scope_type = 'org' AND org_id = ?) "
-                                                  "OR (scope_type = 'channel' AND org_id IS NULL "
-                                                  "AND channel_id = ?) "
-                                                  "OR (scope_type = 'org_channel' AND org_id = ? "
-                                                  "AND channel_id = ?)) ORDER BY id",
+    "SELECT " BOOK_COLS " FROM price_books FORCE INDEX (ix_price_books_scope) "
+    "WHERE tenant_id = ? AND currency IN (?, ?) AND status = 'active' "
+    "AND (scope_type = 'global' OR (scope_type = 'org' AND org_id = ?) "
+    "OR (scope_type = 'channel' AND org_id IS NULL AND channel_id = ?) "
+    "OR (scope_type = 'org_channel' AND org_id = ? AND channel_id = ?)) ORDER BY id",
     "LssNNNN",
     "LssLLsLLLL",
     DBQ_TENANT,
@@ -68,9 +68,10 @@ const struct db_query Q_PRICE_BOOKS = {
 /*
  * The rules of the books (first array) whose (selector, selector_value) is one of the keys
  * (second array: ["sku", "101"], ["category", "analyzers"], ["all", null]...). The join
- * order is forced: each (book, key) pair is one lookup of ix_price_rules_match, never a
- * scan of the tenant's rules. DISTINCT: keys equal under the column's collation meet the
- * same rule.
+ * order and the index are forced: each (book, key) pair is one lookup of
+ * ix_price_rules_match, never a scan of the tenant's rules, whatever the statistics say (on a
+ * small table the optimizer takes the tenant's prefix of another key). DISTINCT: keys equal
+ * under the column's collation meet the same rule.
  */
 const struct db_query Q_PRICE_RULES = {
     "price.rules",
@@ -79,8 +80,9 @@ const struct db_query Q_PRICE_RULES = {
     "FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) b "
     "JOIN JSON_TABLE(?, '$[*]' COLUMNS (sel VARCHAR(8) PATH '$[0]', "
     "val VARCHAR(100) PATH '$[1]')) k "
-    "JOIN price_rules r ON r.tenant_id = ? AND r.price_book_id = b.id AND r.selector = k.sel "
-    "AND r.selector_value <=> k.val ORDER BY r.id",
+    "JOIN price_rules r FORCE INDEX (ix_price_rules_match) ON r.tenant_id = ? "
+    "AND r.price_book_id = b.id AND r.selector = k.sel AND r.selector_value <=> k.val "
+    "ORDER BY r.id",
     "ssL",
     "LLsssss",
     DBQ_TENANT,

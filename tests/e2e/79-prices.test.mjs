@@ -5,7 +5,7 @@
 // isolation between tenants, the feature flags, and bad input named field by field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, bearer, login, sql, assertProblem, post, put, get, adminWorld, orgUser, assertSchema, RFC3339_MS } from './lib.mjs';
+import { req, bearer, login, sql, cli, assertProblem, post, put, get, adminWorld, orgUser, assertSchema, RFC3339_MS } from './lib.mjs';
 
 const del = (path, token) => req('DELETE', path, { headers: bearer(token) });
 const created = (r) => {
@@ -354,6 +354,49 @@ test('a batch answers what each single resolve answers, in one request of up to 
   const over = await batch(w.admin, { items: [...many, many[0]] });
   assertProblem(over, 400, 'validation_failed');
   assert.deepEqual(over.json.errors.map((e) => e.field), ['items']);
+});
+
+test('one round of statements: 1000 distinct SKUs cost what one does; the books and rules are read by their indexes, forced', async () => {
+  const w = await world('pround');
+  const gl = await w.book({ name: 'List', scope_type: 'global' });
+  const all = await w.rule(gl, { selector: 'all', rule_type: 'fixed', value: '5' });
+  const cat = await w.rule(gl, { selector: 'category', selector_value: 'analyzers', rule_type: 'discount', value: '10' });
+  const ch = await w.book({ name: 'Channel', scope_type: 'channel', channel_id: w.ch.id });
+  const p = await w.product('P-bulk', 'bulk');
+  const rows = Array.from({ length: 999 }, (_, i) => `(${w.t.id}, ${p.id}, ${w.acme.id}, 'BULK-${String(i).padStart(4, '0')}')`);
+  sql(`INSERT INTO skus (tenant_id, product_id, manufacturer_id, sku_code) VALUES ${rows.join(',')}`);
+  const ids = sql(`SELECT id FROM skus WHERE tenant_id = ${w.t.id} AND product_id = ${p.id} ORDER BY id`).split('\n').map(Number);
+  const one = await w.rule(ch, { selector: 'sku', selector_value: String(ids[7]), rule_type: 'fixed', value: '7.77' });
+  const executes = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split('\t')[1]);
+  const body = (skus) => ({ org_id: w.dl1.id, channel_id: w.ch.id, items: skus.map((id) => ({ sku_id: id })) });
+  await batch(w.admin, body([w.sa1.id])); // the worker's statements prepared, its caches warm
+  let n = executes();
+  price(await batch(w.admin, body([w.sa1.id])));
+  const small = executes() - n;
+  n = executes();
+  const big = price(await batch(w.admin, body([w.sa1.id, ...ids])));
+  const large = executes() - n;
+  assert.equal(big.items.length, 1000);
+  assert.ok(large <= small + 2 && small < 15, `a batch of 1000 ran ${large} statements, one of 1 ran ${small}`);
+  assert.deepEqual([big.items[0].amount, big.items[0].rule_id], ['4.50', cat.id]);
+  assert.deepEqual([big.items[8].amount, big.items[8].rule_id], ['7.77', one.id]);
+  assert.ok(big.items.slice(1).every((i, k) => k === 7 || (i.amount === '5.00' && i.rule_id === all.id)));
+  // the plans, on this small table too: one range per scope, one lookup per book and key
+  const explain = (name, params) => {
+    let text = cli('sql', name).out.trim();
+    for (const v of params) text = text.replace('?', v);
+    // the client's batch mode writes a line break as \n and a backslash as \\
+    return JSON.parse(sql(`EXPLAIN FORMAT=JSON ${text}`).replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', 0: '\0' }[c] ?? c)));
+  };
+  const tables = (plan) => JSON.stringify(plan).match(/"table":\{[^{}]*"table_name":"[^"]*"[^{}]*/g);
+  const books = tables(explain('price.books', [w.t.id, "'EUR'", "'USD'", w.dl1.id, w.ch.id, w.dl1.id, w.ch.id]));
+  assert.match(books[0], /"table_name":"price_books","access_type":"range"/);
+  assert.match(books[0], /"key":"ix_price_books_scope"/);
+  const rl = tables(explain('price.rules', [`'[${gl.id},${ch.id}]'`, `'[["all",null],["sku","${ids[7]}"],["category","bulk"]]'`, w.t.id]));
+  const r = rl.find((t) => t.includes('"table_name":"r"'));
+  assert.match(r, /"access_type":"ref"/);
+  assert.match(r, /"key":"ix_price_rules_match"/);
+  assert.match(r, /"used_key_parts":\["tenant_id","price_book_id","selector","selector_value"\]/);
 });
 
 test('bad input is 400 naming every field; ids of nothing are 404 (or 422 in a batch) naming them', async () => {
