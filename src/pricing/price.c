@@ -66,50 +66,46 @@ static int from_resolver(struct price_item *it, int rc, const struct resolve_res
     }
 }
 
-static void price_one(struct arena *ar, const struct price_context *c,
-                      const struct price_sets *sets, struct price_item *it)
+/* The context of one item for the resolver, in currency. */
+static void item_ctx(const struct price_context *c, const struct price_item *it,
+                     const char *currency, struct resolve_ctx *x)
 {
-    struct resolve_ctx x;
+    memset(x, 0, sizeof(*x));
+    x->sku_id = it->sku->id;
+    x->product_id = it->sku->product_id;
+    x->category = it->sku->category;
+    x->org_id = c->org_id;
+    x->channel_id = c->channel_id;
+    x->qty = it->qty;
+    x->currency = currency;
+    x->at = c->at;
+    x->rounding = c->rounding;
+    x->no_trace = !c->trace;
+}
+
+/* After the resolutions: the asked currency's price, or the tenant's converted; then tax. */
+static void finish(struct arena *ar, const struct price_context *c, struct price_item *it)
+{
     char buf[MONEY_STRLEN];
     int rc;
 
-    memset(&x, 0, sizeof(x));
-    x.sku_id = it->sku->id;
-    x.product_id = it->sku->product_id;
-    x.category = it->sku->category;
-    x.org_id = c->org_id;
-    x.channel_id = c->channel_id;
-    x.qty = it->qty;
-    x.currency = c->currency;
-    x.at = c->at;
-    x.rounding = c->rounding;
-    x.no_trace = !c->trace;
-    rc = resolve_price(ar, sets->asked, &x, &it->asked);
-    it->rc = from_resolver(it, rc, &it->asked);
-    if (it->rc == PRICE_OK) {
+    if (it->rc == PRICE_OK && !it->tried_home) {
         it->priced = &it->asked;
         it->amount = it->asked.amount;
         it->amount_text = it->asked.amount_text;
-    } else if (it->rc == PRICE_ENOPRICE && sets->home) {
-        /* no book in the asked currency: the tenant's price, converted once */
-        x.currency = c->home_currency;
-        it->tried_home = 1;
-        rc = resolve_price(ar, sets->home, &x, &it->home);
-        it->rc = from_resolver(it, rc, &it->home);
-        if (it->rc == PRICE_OK && !c->has_rate) {
-            it->rc = PRICE_ENORATE;
-        } else if (it->rc == PRICE_OK) {
-            rc = fx_convert(&it->home.exact, c->rate, c->currency, c->rounding, &it->amount);
-            if (rc) {
-                it->rc = PRICE_EMONEY;
-                it->detail = arena_printf(ar, "the converted price %s",
-                                          money_error(rc, 0, buf, sizeof(buf)));
-                return;
-            }
-            it->converted = 1;
-            it->priced = &it->home;
-            it->amount_text = money_text(ar, it->amount);
+    } else if (it->rc == PRICE_OK && !c->has_rate) {
+        it->rc = PRICE_ENORATE;
+    } else if (it->rc == PRICE_OK) {
+        rc = fx_convert(&it->home.exact, c->rate, c->currency, c->rounding, &it->amount);
+        if (rc) {
+            it->rc = PRICE_EMONEY;
+            it->detail =
+                arena_printf(ar, "the converted price %s", money_error(rc, 0, buf, sizeof(buf)));
+            return;
         }
+        it->converted = 1;
+        it->priced = &it->home;
+        it->amount_text = money_text(ar, it->amount);
     }
     if (it->rc != PRICE_OK || !c->region)
         return;
@@ -136,8 +132,36 @@ static void price_one(struct arena *ar, const struct price_context *c,
 void price_items(struct arena *ar, const struct price_context *c, const struct price_sets *sets,
                  struct price_item *items, size_t n)
 {
+    struct resolve_ctx *x = arena_alloc(ar, sizeof(*x) * (n + 1));
+    struct resolve_result *res = arena_alloc(ar, sizeof(*res) * (n + 1));
+    int *rcs = arena_alloc(ar, sizeof(*rcs) * (n + 1));
+    size_t *again = arena_alloc(ar, sizeof(*again) * (n + 1));
+    size_t m = 0;
+
+    /* every item in the asked currency, as one batch over its prepared set */
     for (size_t i = 0; i < n; i++)
-        price_one(ar, c, sets, &items[i]);
+        item_ctx(c, &items[i], c->currency, &x[i]);
+    resolve_batch(ar, sets->asked, x, n, res, rcs);
+    for (size_t i = 0; i < n; i++) {
+        items[i].asked = res[i];
+        items[i].rc = from_resolver(&items[i], rcs[i], &items[i].asked);
+        /* no book in the asked currency: the tenant's price, to convert once */
+        if (items[i].rc == PRICE_ENOPRICE && sets->home) {
+            items[i].tried_home = 1;
+            item_ctx(c, &items[i], c->home_currency, &x[m]);
+            again[m++] = i;
+        }
+    }
+    if (m) {
+        resolve_batch(ar, sets->home, x, m, res, rcs);
+        for (size_t k = 0; k < m; k++) {
+            struct price_item *it = &items[again[k]];
+            it->home = res[k];
+            it->rc = from_resolver(it, rcs[k], &it->home);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        finish(ar, c, &items[i]);
 }
 
 const char *price_decimal_text(struct arena *ar, const char *s, int decimals)

@@ -111,7 +111,10 @@ struct price_item {
     const char *tax_text, *gross_text;
 };
 
-/* Prices items[0..n) against sets: resolve, convert when needed, tax; sets each item's rc. */
+/*
+ * Prices items[0..n) against sets: resolve_batch() in the asked currency, then once more in
+ * the tenant's for the items that had no price, converted; then tax. Sets each item's rc.
+ */
 void price_items(struct arena *ar, const struct price_context *c, const struct price_sets *sets,
                  struct price_item *items, size_t n);
 
