@@ -15,6 +15,7 @@
 #include "pricing/fx.h"
 #include "pricing/price.h"
 #include "pricing/tax.h"
+#include "service/equipment.h"
 #include "sys/purge.h"
 #include "tenant/tenant.h"
 
@@ -26,7 +27,7 @@ const struct db_query *const db_registry[] = {
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
-    TAX_QUERIES,
+    TAX_QUERIES,      EQUIPMENT_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

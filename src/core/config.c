@@ -30,6 +30,7 @@ static const struct cfg_key cfg_keys[] = {
     {"server", "max_body", CFG_LONG, OFF(max_body), "1048576"},
     {"server", "backlog", CFG_LONG, OFF(backlog), "1024"},
     {"server", "shutdown_timeout", CFG_LONG, OFF(shutdown_timeout), "30"},
+    {"server", "public_url", CFG_STR, OFF(public_url), ""},
     {"db", "host", CFG_STR, OFF(db_host), "127.0.0.1"},
     {"db", "port", CFG_LONG, OFF(db_port), "3306"},
     {"db", "socket", CFG_STR, OFF(db_socket), ""},

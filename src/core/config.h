@@ -19,6 +19,7 @@ struct config {
     long max_body;     /* bytes; larger bodies answer 413 */
     long backlog;
     long shutdown_timeout; /* seconds a draining worker gets before SIGKILL */
+    char *public_url;      /* "https://trellis.example": absolute links (QR labels); "": the Host */
     /* [db] */
     char *db_host;
     long db_port;

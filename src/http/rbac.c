@@ -94,6 +94,14 @@ const struct rbac_row rbac_table[] = {
     {"viewer", RES_PRICES, R},
     {"viewer", RES_FX_RATES, R},
     {"viewer", RES_TAX_RATES, R},
+    /* service: equipment (who sees which pieces: docs/service.md) */
+    {"tenant_admin", RES_EQUIPMENT, R | C | U},
+    {"org_admin", RES_EQUIPMENT, R | C | U},
+    {"ops_manager", RES_EQUIPMENT, R | C | U},
+    {"branch_manager", RES_EQUIPMENT, R},
+    {"engineer", RES_EQUIPMENT, R},
+    {"agent", RES_EQUIPMENT, R},
+    {"viewer", RES_EQUIPMENT, R},
 };
 
 const int rbac_table_count = (int)(sizeof(rbac_table) / sizeof(rbac_table[0]));

@@ -19,7 +19,8 @@
     X(RES_PRICE_BOOKS, "price_books")                                                              \
     X(RES_PRICES, "prices")                                                                        \
     X(RES_FX_RATES, "fx_rates")                                                                    \
-    X(RES_TAX_RATES, "tax_rates")
+    X(RES_TAX_RATES, "tax_rates")                                                                  \
+    X(RES_EQUIPMENT, "equipment")
 
 enum rbac_resource {
     RES_NONE = 0, /* any authenticated user */

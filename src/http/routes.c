@@ -16,6 +16,7 @@
 #include "org/org_http.h"
 #include "org/rel_http.h"
 #include "pages/pages_http.h"
+#include "pages/pages_pricing.h"
 #include "pricing/book_http.h"
 #include "pricing/fx_http.h"
 #include "pricing/price_http.h"
@@ -239,6 +240,20 @@ const struct route routes[] = {
     {HTTP_POST, "/channels/{id}/publications/rollback", pages_http_rollback,
      FORM | R_FLAG(FLAG_CATALOG_PUBLISHING), "pages", PERM(RES_PUBLICATIONS, ACT_CREATE)},
     /* pricing pages: books and rules */
+    {HTTP_GET, "/price-books", pages_http_price_books, PAGE | R_FLAG(FLAG_PRICE_BOOKS), "pages",
+     PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_POST, "/price-books", pages_http_price_book_create, FORM | R_FLAG(FLAG_PRICE_BOOKS),
+     "pages", PERM(RES_PRICE_BOOKS, ACT_CREATE)},
+    {HTTP_GET, "/price-books/new", pages_http_price_book_new, PAGE | R_FLAG(FLAG_PRICE_BOOKS),
+     "pages", PERM(RES_PRICE_BOOKS, ACT_CREATE)},
+    {HTTP_GET, "/price-books/{id}", pages_http_price_book, PAGE | R_FLAG(FLAG_PRICE_BOOKS), "pages",
+     PERM(RES_PRICE_BOOKS, ACT_READ)},
+    {HTTP_POST, "/price-books/{id}/rules", pages_http_price_rule_create,
+     FORM | R_FLAG(FLAG_PRICE_BOOKS), "pages", PERM(RES_PRICE_BOOKS, ACT_CREATE)},
+    {HTTP_POST, "/price-books/{id}/retire", pages_http_price_book_retire,
+     FORM | R_FLAG(FLAG_PRICE_BOOKS), "pages", PERM(RES_PRICE_BOOKS, ACT_UPDATE)},
+    {HTTP_POST, "/price-rules/{id}/delete", pages_http_price_rule_delete,
+     FORM | R_FLAG(FLAG_PRICE_BOOKS), "pages", PERM(RES_PRICE_BOOKS, ACT_DELETE)},
     /* pricing pages: price check */
     {HTTP_GET, "/prices/check", pages_http_price_check, PAGE | R_FLAG(FLAG_PRICE_RESOLUTION),
      "pages", PERM(RES_PRICES, ACT_READ)},

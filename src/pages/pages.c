@@ -19,6 +19,7 @@
 #include "http/request.h"
 #include "identity/identity_http.h"
 #include "org/org.h"
+#include "pricing/book.h"
 #include "tmpl/tmpl.h"
 
 static struct tmpl_set *set;
@@ -381,6 +382,11 @@ struct json_object *page_data(struct req *r, const char *title)
         if ((r->ctx.flags & FLAG_BIT(FLAG_CATALOG_PUBLISHING)) &&
             rbac_allows(role, RES_LISTINGS, ACT_READ))
             nav_add(r, nav, "/catalog", "Catalog");
+        /* books are the tenant's, a manufacturer's or a distributor's (docs/pricing.md) */
+        if ((r->ctx.flags & FLAG_BIT(FLAG_PRICE_BOOKS)) &&
+            rbac_allows(role, RES_PRICE_BOOKS, ACT_READ) &&
+            (!r->ctx.org_id || book_org_type_may_manage(r->ctx.org_type)))
+            nav_add(r, nav, "/price-books", "Price books");
         if (rbac_allows(role, RES_USERS, ACT_READ))
             nav_add(r, nav, "/users", "Users");
         if (rbac_allows(role, RES_AUDIT, ACT_READ))

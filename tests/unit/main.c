@@ -29,6 +29,7 @@ int main(void)
     srunner_add_suite(sr, sla_suite());
     srunner_add_suite(sr, book_suite());
     srunner_add_suite(sr, fx_suite());
+    srunner_add_suite(sr, equipment_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

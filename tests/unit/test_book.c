@@ -178,36 +178,35 @@ END_TEST
 
 START_TEST(test_book_values)
 {
-    /* {type, value, currency, ok} */
+    /* {value, currency, type, ok} */
     static const struct {
-        int type;
         const char *value, *currency;
-        int ok;
+        int type, ok;
     } cases[] = {
-        {PRULE_FIXED, "950", "EUR", 1},
-        {PRULE_FIXED, "950.00", "EUR", 1},
-        {PRULE_FIXED, "0", "EUR", 1},
-        {PRULE_FIXED, "950.000", "EUR", 0},
-        {PRULE_FIXED, "-1", "EUR", 0},
-        {PRULE_FIXED, "950.5", "JPY", 0},
-        {PRULE_FIXED, "950", "JPY", 1},
-        {PRULE_FIXED, "0.503", "KWD", 1},
-        {PRULE_FIXED, "0.5035", "KWD", 0},
-        {PRULE_FIXED, "999999999999999999.99", "EUR", 1},
-        {PRULE_FIXED, "1999999999999999999", "EUR", 0},
-        {PRULE_FIXED, "1e3", "EUR", 0},
-        {PRULE_FIXED, "12", "XXX", 0},
-        {PRULE_DISCOUNT, "5", "EUR", 1},
-        {PRULE_DISCOUNT, "100", "EUR", 1},
-        {PRULE_DISCOUNT, "0.0001", "EUR", 1},
-        {PRULE_DISCOUNT, "0.00001", "EUR", 0},
-        {PRULE_DISCOUNT, "100.01", "EUR", 0},
-        {PRULE_DISCOUNT, "-5", "EUR", 0},
-        {PRULE_MARKUP, "250", "EUR", 1},
-        {PRULE_MARKUP, "-0.5", "EUR", 0},
-        {PRULE_MARGIN, "99.9999", "EUR", 1},
-        {PRULE_MARGIN, "100", "EUR", 0},
-        {PRULE_MARGIN, "0", "EUR", 1},
+        {"950", "EUR", PRULE_FIXED, 1},
+        {"950.00", "EUR", PRULE_FIXED, 1},
+        {"0", "EUR", PRULE_FIXED, 1},
+        {"950.000", "EUR", PRULE_FIXED, 0},
+        {"-1", "EUR", PRULE_FIXED, 0},
+        {"950.5", "JPY", PRULE_FIXED, 0},
+        {"950", "JPY", PRULE_FIXED, 1},
+        {"0.503", "KWD", PRULE_FIXED, 1},
+        {"0.5035", "KWD", PRULE_FIXED, 0},
+        {"999999999999999999.99", "EUR", PRULE_FIXED, 1},
+        {"1999999999999999999", "EUR", PRULE_FIXED, 0},
+        {"1e3", "EUR", PRULE_FIXED, 0},
+        {"12", "XXX", PRULE_FIXED, 0},
+        {"5", "EUR", PRULE_DISCOUNT, 1},
+        {"100", "EUR", PRULE_DISCOUNT, 1},
+        {"0.0001", "EUR", PRULE_DISCOUNT, 1},
+        {"0.00001", "EUR", PRULE_DISCOUNT, 0},
+        {"100.01", "EUR", PRULE_DISCOUNT, 0},
+        {"-5", "EUR", PRULE_DISCOUNT, 0},
+        {"250", "EUR", PRULE_MARKUP, 1},
+        {"-0.5", "EUR", PRULE_MARKUP, 0},
+        {"99.9999", "EUR", PRULE_MARGIN, 1},
+        {"100", "EUR", PRULE_MARGIN, 0},
+        {"0", "EUR", PRULE_MARGIN, 1},
     };
     struct arena ar;
 

@@ -26,5 +26,6 @@ Suite *coverage_suite(void);
 Suite *sla_suite(void);
 Suite *book_suite(void);
 Suite *fx_suite(void);
+Suite *equipment_suite(void);
 
 #endif
