@@ -15,13 +15,16 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/rfc3339.h"
 #include "core/sb.h"
 #include "core/secret.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/queries.h"
 #include "identity/identity.h"
+#include "service/ticket.h"
 #include "sys/purge.h"
+#include "sys/sweep.h"
 #include "tmpl/tmpl.h"
 
 struct cli {
@@ -48,6 +51,9 @@ static void usage(FILE *f)
             "  audit verify [--tenant SLUG]\n"
             "                      check the audit hash chain of every tenant, or of one\n"
             "  purge [--dry-run]   delete expired idempotency keys and tokens (run it hourly)\n"
+            "  sla-sweep [--at RFC3339] [--tenant SLUG]\n"
+            "                      escalate once every open ticket whose SLA target passed\n"
+            "                      by then (default: now) to the next org of its chain\n"
             "  render TEMPLATE DATA.json [--partials DIR]\n"
             "                      print TEMPLATE rendered over the JSON (\"-\": stdin);\n"
             "                      partial x: DIR/partials/x.mustache, else DIR/x.mustache\n"
@@ -250,6 +256,47 @@ static int cmd_purge(struct cli *c, int argc, char **argv)
         return 1;
     }
     printf("%lld rows %s\n", n, dry ? "to remove" : "removed");
+    return 0;
+}
+
+static int cmd_sla_sweep(struct cli *c, int argc, char **argv)
+{
+    struct sweep_stats st;
+    const char *slug = NULL;
+    int64_t at = ticket_now_ms(), tid = 0;
+    int rc;
+
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc || (strcmp(argv[i], "--at") != 0 && strcmp(argv[i], "--tenant") != 0)) {
+            usage(stderr);
+            return 2;
+        }
+        if (strcmp(argv[i], "--tenant") == 0)
+            slug = argv[i + 1];
+        else if (rfc3339_parse(argv[i + 1], &at) != 0) {
+            fprintf(stderr, "trellis: --at: '%s' is not an RFC 3339 time\n", argv[i + 1]);
+            return 2;
+        }
+    }
+    if (connect_db(c) != 0)
+        return 1;
+    if (slug) {
+        struct db_res t;
+
+        if (db_exec(c->db, &c->ar, &Q_TENANT_BY_SLUG, 0, &t, slug) != 0 || t.nrows != 1) {
+            fprintf(stderr, "trellis: no tenant '%s'\n", slug);
+            return 1;
+        }
+        tid = db_at(&t, 0, 0)->i;
+    }
+    rc = sweep_run(c->db, &c->ar, at, tid, &st, stdout);
+    printf("sla-sweep: %lld breached, %lld escalated, %lld recorded with nowhere to go, "
+           "%lld skipped\n",
+           st.checked, st.escalated, st.recorded, st.skipped);
+    if (rc) {
+        fprintf(stderr, "trellis: database error: %s\n", db_errmsg(c->db));
+        return 1;
+    }
     return 0;
 }
 
@@ -519,6 +566,7 @@ static const struct {
     {"bench-data", cmd_bench_data},
     {"sql", cmd_sql},
     {"purge", cmd_purge},
+    {"sla-sweep", cmd_sla_sweep},
 };
 /* clang-format on */
 

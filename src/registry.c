@@ -16,6 +16,8 @@
 #include "pricing/price.h"
 #include "pricing/tax.h"
 #include "service/equipment.h"
+#include "service/slapol.h"
+#include "service/ticket.h"
 #include "sys/purge.h"
 #include "tenant/tenant.h"
 
@@ -27,7 +29,7 @@ const struct db_query *const db_registry[] = {
     &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
-    TAX_QUERIES,      EQUIPMENT_QUERIES,
+    TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

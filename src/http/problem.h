@@ -22,6 +22,7 @@ struct req;
     X(PROB_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "Method Not Allowed")                    \
     X(PROB_CONFLICT, 409, "conflict", "Conflict")                                                  \
     X(PROB_BOOK_RETIRED, 409, "price_book_retired", "Price Book Retired")                          \
+    X(PROB_INVALID_TRANSITION, 409, "invalid_transition", "Invalid Status Transition")             \
     X(PROB_PRECONDITION_FAILED, 412, "precondition_failed", "Precondition Failed")                 \
     X(PROB_TOO_LARGE, 413, "payload_too_large", "Payload Too Large")                               \
     X(PROB_UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "Unsupported Media Type")             \

@@ -20,6 +20,9 @@
     X(RES_PRICES, "prices")                                                                        \
     X(RES_FX_RATES, "fx_rates")                                                                    \
     X(RES_TAX_RATES, "tax_rates")                                                                  \
+    X(RES_TICKETS, "tickets")                                                                      \
+    X(RES_SLA_POLICIES, "sla_policies")                                                            \
+    X(RES_SERVICE_POLICIES, "service_policies")                                                    \
     X(RES_EQUIPMENT, "equipment")
 
 enum rbac_resource {

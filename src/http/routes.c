@@ -21,6 +21,9 @@
 #include "pricing/fx_http.h"
 #include "pricing/price_http.h"
 #include "pricing/tax_http.h"
+#include "service/covpol_http.h"
+#include "service/slapol_http.h"
+#include "service/ticket_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
 
@@ -172,6 +175,34 @@ const struct route routes[] = {
      PERM(RES_TAX_RATES, ACT_READ)},
     {HTTP_DELETE, "/v1/tax-rates/{id}", tax_http_delete, API | R_FLAG(FLAG_PRICE_BOOKS), "pricing",
      PERM(RES_TAX_RATES, ACT_DELETE)},
+    /* service: tickets, SLA and coverage policies */
+    {HTTP_GET, "/v1/sla-policies", slapol_http_list, API | R_FLAG(FLAG_SERVICE_POLICIES), "service",
+     PERM(RES_SLA_POLICIES, ACT_READ)},
+    {HTTP_POST, "/v1/sla-policies", slapol_http_create, API | R_FLAG(FLAG_SERVICE_POLICIES),
+     "service", PERM(RES_SLA_POLICIES, ACT_CREATE)},
+    {HTTP_GET, "/v1/sla-policies/{id}", slapol_http_get, API | R_FLAG(FLAG_SERVICE_POLICIES),
+     "service", PERM(RES_SLA_POLICIES, ACT_READ)},
+    {HTTP_PATCH, "/v1/sla-policies/{id}", slapol_http_patch, API | R_FLAG(FLAG_SERVICE_POLICIES),
+     "service", PERM(RES_SLA_POLICIES, ACT_UPDATE)},
+    {HTTP_POST, "/v1/sla-policies/{id}/due", slapol_http_due, API | R_FLAG(FLAG_SERVICE_POLICIES),
+     "service", PERM(RES_SLA_POLICIES, ACT_READ)},
+    {HTTP_GET, "/v1/policies/service-coverage", covpol_http_get,
+     API | R_FLAG(FLAG_SERVICE_POLICIES), "service", PERM(RES_SERVICE_POLICIES, ACT_READ)},
+    {HTTP_PUT, "/v1/policies/service-coverage", covpol_http_put,
+     API | R_FLAG(FLAG_SERVICE_POLICIES), "service", PERM(RES_SERVICE_POLICIES, ACT_UPDATE)},
+    {HTTP_GET, "/v1/tickets", ticket_http_list, API, "service", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_POST, "/v1/tickets", ticket_http_create, API, "service", PERM(RES_TICKETS, ACT_CREATE)},
+    {HTTP_GET, "/v1/tickets/{id}", ticket_http_get, API, "service", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_POST, "/v1/tickets/{id}/status", ticket_http_status, API, "service",
+     PERM(RES_TICKETS, ACT_UPDATE)},
+    {HTTP_POST, "/v1/tickets/{id}/assign", ticket_http_assign, API, "service",
+     PERM(RES_TICKETS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/tickets/{id}/comments", ticket_http_comments, API, "service",
+     PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_POST, "/v1/tickets/{id}/comments", ticket_http_comment_create, API, "service",
+     PERM(RES_TICKETS, ACT_UPDATE)},
+    {HTTP_GET, "/v1/tickets/{id}/events", ticket_http_events, API, "service",
+     PERM(RES_TICKETS, ACT_READ)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},

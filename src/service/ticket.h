@@ -7,7 +7,9 @@
 
 struct arena;
 struct db;
+struct db_res;
 struct field_errors;
+struct json_object;
 
 #define TICKET_TITLE_MAX       200   /* bytes */
 #define TICKET_DESCRIPTION_MAX 10000 /* bytes */
@@ -57,5 +59,89 @@ enum {
  */
 int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, int64_t *id,
                   struct field_errors *fe);
+
+/* The workflow (docs/service.md "Tickets"): 1 when a ticket may go from one status to another. */
+int ticket_transition_allowed(const char *from, const char *to);
+
+/*
+ * Recomputes a ticket's response_due_at and resolve_due_at from its SLA policy, its status
+ * history (waiting_customer pauses the clock) and its last escalation (a fresh response
+ * target from that moment; none after one with no organization to go to). Inside the
+ * caller's transaction. Returns 0 or a DB_E* code.
+ */
+int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id);
+
+/*
+ * The ticket as the API shows it, with its escalations, in the arena (json_arena_own), read
+ * inside the caller's transaction; *owner_org_id gets its equipment's owner (0: none) and
+ * *version its version, when not NULL. NULL with *rc set (DB_ENOTFOUND: no such ticket).
+ */
+struct json_object *ticket_read(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
+                                int for_update, int64_t *owner_org_id, int64_t *version, int *rc);
+
+/* Now, in milliseconds since the epoch. */
+int64_t ticket_now_ms(void);
+
+/* Registered statements (src/registry.c). */
+struct db_query;
+extern const struct db_query Q_TKT_TENANT_FLAGS, Q_TKT_EQUIPMENT, Q_TKT_TREE_RELS, Q_TKT_TREE_ORGS,
+    Q_TKT_INSERT, Q_TKT_EVENT_INSERT, Q_TKT_GET, Q_TKT_GET_FOR_UPDATE, Q_TKT_LIST, Q_TKT_ESC_RANGE,
+    Q_TKT_EVENTS, Q_TKT_SET_DUE, Q_TKT_SET_STATUS, Q_TKT_ASSIGN, Q_TKT_ENGINEER,
+    Q_TKT_COMMENT_INSERT, Q_TKT_COMMENT_GET, Q_TKT_COMMENTS, Q_TKT_DUE_INFO, Q_TKT_SWEEP_TENANTS,
+    Q_TKT_SWEEP_DUE, Q_TKT_SWEEP_LOCK, Q_TKT_ESC_INSERT, Q_TKT_ESCALATE, Q_COVPOL_GET,
+    Q_COVPOL_GET_FOR_UPDATE, Q_COVPOL_UPSERT, Q_COVPOL_MANUFACTURERS;
+#define TICKET_QUERIES                                                                             \
+    &Q_TKT_TENANT_FLAGS, &Q_TKT_EQUIPMENT, &Q_TKT_TREE_RELS, &Q_TKT_TREE_ORGS, &Q_TKT_INSERT,      \
+        &Q_TKT_EVENT_INSERT, &Q_TKT_GET, &Q_TKT_GET_FOR_UPDATE, &Q_TKT_LIST, &Q_TKT_ESC_RANGE,     \
+        &Q_TKT_EVENTS, &Q_TKT_SET_DUE, &Q_TKT_SET_STATUS, &Q_TKT_ASSIGN, &Q_TKT_ENGINEER,          \
+        &Q_TKT_COMMENT_INSERT, &Q_TKT_COMMENT_GET, &Q_TKT_COMMENTS, &Q_TKT_DUE_INFO,               \
+        &Q_TKT_SWEEP_TENANTS, &Q_TKT_SWEEP_DUE, &Q_TKT_SWEEP_LOCK, &Q_TKT_ESC_INSERT,              \
+        &Q_TKT_ESCALATE, &Q_COVPOL_GET, &Q_COVPOL_GET_FOR_UPDATE, &Q_COVPOL_UPSERT,                \
+        &Q_COVPOL_MANUFACTURERS
+
+/* The columns of Q_TKT_GET, Q_TKT_GET_FOR_UPDATE and Q_TKT_LIST, in order. */
+enum {
+    TKT_COL_ID,
+    TKT_COL_EQUIPMENT,
+    TKT_COL_SEVERITY,
+    TKT_COL_STATUS,
+    TKT_COL_TITLE,
+    TKT_COL_DESCRIPTION,
+    TKT_COL_SOURCE,
+    TKT_COL_REPORTER_NAME,
+    TKT_COL_REPORTER_CONTACT,
+    TKT_COL_RESPONSIBLE,
+    TKT_COL_ENGINEER,
+    TKT_COL_SLA_POLICY,
+    TKT_COL_PROVENANCE,
+    TKT_COL_LEVEL,
+    TKT_COL_RESPONSE_DUE,
+    TKT_COL_RESOLVE_DUE,
+    TKT_COL_RESPONDED_AT,
+    TKT_COL_RESOLVED_AT,
+    TKT_COL_CLOSED_AT,
+    TKT_COL_VERSION,
+    TKT_COL_CREATED_AT,
+    TKT_COL_UPDATED_AT,
+    TKT_COL_OWNER,
+};
+
+/* The columns of Q_TKT_ESC_RANGE, in order. */
+enum {
+    ESC_COL_TICKET,
+    ESC_COL_LEVEL,
+    ESC_COL_TARGET,
+    ESC_COL_DUE_AT,
+    ESC_COL_FROM,
+    ESC_COL_TO,
+    ESC_COL_REASON,
+    ESC_COL_AT,
+};
+
+/* The array of a ticket's escalations from Q_TKT_ESC_RANGE's rows (a new reference). */
+struct json_object *ticket_escalations_json(const struct db_res *esc, int64_t ticket_id);
+/* One row of Q_TKT_GET's columns with its escalations (a new reference). */
+struct json_object *ticket_row_json(struct arena *ar, const struct db_res *res, int row,
+                                    const struct db_res *esc);
 
 #endif

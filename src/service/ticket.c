@@ -1,0 +1,412 @@
+/* Tickets: creation (responsibility and SLA), the workflow, due times from the history. */
+#include "service/ticket.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "audit/audit.h"
+#include "core/arena.h"
+#include "core/flags.h"
+#include "core/json.h"
+#include "core/rfc3339.h"
+#include "db/db.h"
+#include "org/org.h"
+#include "service/coverage.h"
+#include "service/sla.h"
+#include "service/slapol.h"
+
+const char *const ticket_severities[] = {"critical", "high", "medium", "low", NULL};
+const char *const ticket_statuses[] = {
+    "open", "acknowledged", "in_progress", "waiting_customer", "resolved", "closed", NULL};
+
+/* from -> the statuses it may go to (docs/service.md "Tickets"). */
+static const struct {
+    const char *from;
+    const char *to[4];
+} transitions[] = {
+    {"open", {"acknowledged", NULL}},
+    {"acknowledged", {"in_progress", "waiting_customer", "resolved", NULL}},
+    {"in_progress", {"waiting_customer", "resolved", NULL}},
+    {"waiting_customer", {"in_progress", "resolved", NULL}},
+    {"resolved", {"closed", "open", NULL}},
+    {"closed", {"open", NULL}},
+};
+
+int ticket_transition_allowed(const char *from, const char *to)
+{
+    for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
+        if (strcmp(transitions[i].from, from) != 0)
+            continue;
+        for (int k = 0; transitions[i].to[k]; k++)
+            if (strcmp(transitions[i].to[k], to) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+int64_t ticket_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *sql_time(struct arena *ar, int64_t ms)
+{
+    char *s = arena_alloc(ar, RFC3339_SQL_LEN);
+
+    rfc3339_sql(ms, s);
+    return s;
+}
+
+static struct json_object *id_or_null(const struct db_val *v)
+{
+    return v->null ? NULL : json_object_new_int64(v->i);
+}
+
+static struct json_object *str_or_null(const struct db_val *v)
+{
+    return v->null ? NULL : json_object_new_string(v->s);
+}
+
+struct json_object *ticket_escalations_json(const struct db_res *esc, int64_t ticket_id)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (int i = 0; esc && i < esc->nrows; i++) {
+        struct json_object *o;
+
+        if (db_at(esc, i, ESC_COL_TICKET)->i != ticket_id)
+            continue;
+        o = json_object_new_object();
+        json_object_object_add(o, "level", json_object_new_int64(db_at(esc, i, ESC_COL_LEVEL)->i));
+        json_object_object_add(o, "target",
+                               json_object_new_string(db_at(esc, i, ESC_COL_TARGET)->s));
+        json_object_object_add(o, "due_at",
+                               json_object_new_string(db_at(esc, i, ESC_COL_DUE_AT)->s));
+        json_object_object_add(o, "from_org_id", id_or_null(db_at(esc, i, ESC_COL_FROM)));
+        json_object_object_add(o, "to_org_id", id_or_null(db_at(esc, i, ESC_COL_TO)));
+        json_object_object_add(o, "at", json_object_new_string(db_at(esc, i, ESC_COL_AT)->s));
+        json_object_object_add(o, "reason",
+                               json_object_new_string(db_at(esc, i, ESC_COL_REASON)->s));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+struct json_object *ticket_row_json(struct arena *ar, const struct db_res *res, int row,
+                                    const struct db_res *esc)
+{
+    struct json_object *o = json_object_new_object();
+    const struct db_val *prov = db_at(res, row, TKT_COL_PROVENANCE);
+    int64_t id = db_at(res, row, TKT_COL_ID)->i;
+
+    json_object_object_add(o, "id", json_object_new_int64(id));
+    json_object_object_add(o, "equipment_id",
+                           json_object_new_int64(db_at(res, row, TKT_COL_EQUIPMENT)->i));
+    json_object_object_add(o, "severity",
+                           json_object_new_string(db_at(res, row, TKT_COL_SEVERITY)->s));
+    json_object_object_add(o, "status", json_object_new_string(db_at(res, row, TKT_COL_STATUS)->s));
+    json_object_object_add(o, "title", json_object_new_string(db_at(res, row, TKT_COL_TITLE)->s));
+    json_object_object_add(o, "description", str_or_null(db_at(res, row, TKT_COL_DESCRIPTION)));
+    json_object_object_add(o, "source", json_object_new_string(db_at(res, row, TKT_COL_SOURCE)->s));
+    json_object_object_add(o, "reporter_name", str_or_null(db_at(res, row, TKT_COL_REPORTER_NAME)));
+    json_object_object_add(o, "reporter_contact",
+                           str_or_null(db_at(res, row, TKT_COL_REPORTER_CONTACT)));
+    json_object_object_add(o, "responsible_org_id",
+                           id_or_null(db_at(res, row, TKT_COL_RESPONSIBLE)));
+    json_object_object_add(o, "policy_provenance",
+                           prov->null ? NULL : json_stored(ar, prov->s, prov->len, NULL));
+    json_object_object_add(o, "sla_policy_id", id_or_null(db_at(res, row, TKT_COL_SLA_POLICY)));
+    json_object_object_add(o, "assigned_engineer_id",
+                           id_or_null(db_at(res, row, TKT_COL_ENGINEER)));
+    json_object_object_add(o, "escalation_level",
+                           json_object_new_int64(db_at(res, row, TKT_COL_LEVEL)->i));
+    json_object_object_add(o, "response_due_at",
+                           str_or_null(db_at(res, row, TKT_COL_RESPONSE_DUE)));
+    json_object_object_add(o, "resolve_due_at", str_or_null(db_at(res, row, TKT_COL_RESOLVE_DUE)));
+    json_object_object_add(o, "responded_at", str_or_null(db_at(res, row, TKT_COL_RESPONDED_AT)));
+    json_object_object_add(o, "resolved_at", str_or_null(db_at(res, row, TKT_COL_RESOLVED_AT)));
+    json_object_object_add(o, "closed_at", str_or_null(db_at(res, row, TKT_COL_CLOSED_AT)));
+    json_object_object_add(o, "escalations", ticket_escalations_json(esc, id));
+    json_object_object_add(o, "version",
+                           json_object_new_int64(db_at(res, row, TKT_COL_VERSION)->i));
+    json_object_object_add(o, "created_at",
+                           json_object_new_string(db_at(res, row, TKT_COL_CREATED_AT)->s));
+    json_object_object_add(o, "updated_at",
+                           json_object_new_string(db_at(res, row, TKT_COL_UPDATED_AT)->s));
+    return o;
+}
+
+struct json_object *ticket_read(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
+                                int for_update, int64_t *owner_org_id, int64_t *version, int *rc)
+{
+    struct db_res res, esc;
+
+    *rc = db_exec(db, ar, for_update ? &Q_TKT_GET_FOR_UPDATE : &Q_TKT_GET, tenant_id, &res,
+                  (long long)id);
+    if (!*rc && res.nrows != 1)
+        *rc = DB_ENOTFOUND;
+    if (!*rc)
+        *rc = db_exec(db, ar, &Q_TKT_ESC_RANGE, tenant_id, &esc, (long long)id, (long long)id);
+    if (*rc)
+        return NULL;
+    if (owner_org_id)
+        *owner_org_id = db_at(&res, 0, TKT_COL_OWNER)->null ? 0 : db_at(&res, 0, TKT_COL_OWNER)->i;
+    if (version)
+        *version = db_at(&res, 0, TKT_COL_VERSION)->i;
+    return json_arena_own(ar, ticket_row_json(ar, &res, 0, &esc));
+}
+
+/* A due time in SQL form, or NULL when the clock is paused, beyond the horizon or off. */
+static const char *due_sql(struct arena *ar, const struct slapol *p, int64_t start,
+                           const struct sla_span *pauses, size_t npauses, int64_t minutes)
+{
+    int64_t due;
+
+    if (!p->id || sla_due(p->cal, start, pauses, npauses, minutes * 60000, &due) != SLA_OK)
+        return NULL;
+    return sql_time(ar, due);
+}
+
+int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id)
+{
+    struct db_res info, ev;
+    struct slapol p;
+    struct sla_change *h;
+    struct sla_span *pauses = NULL;
+    size_t npauses = 0;
+    const char *response = NULL, *resolve = NULL;
+    int64_t created, start;
+    int rc, sev;
+
+    rc = db_exec(db, ar, &Q_TKT_DUE_INFO, tenant_id, &info, (long long)ticket_id);
+    if (!rc && info.nrows != 1)
+        rc = DB_ENOTFOUND;
+    if (!rc)
+        rc = slapol_load(db, ar, tenant_id, db_at(&info, 0, 1)->null ? 0 : db_at(&info, 0, 1)->i,
+                         &p);
+    if (!rc)
+        rc = db_exec(db, ar, &Q_TKT_EVENTS, tenant_id, &ev, (long long)ticket_id);
+    if (rc)
+        return rc;
+    sev = slapol_severity_index(db_at(&info, 0, 0)->s);
+    created = db_at(&info, 0, 2)->i;
+    h = arena_alloc(ar, sizeof(*h) * (size_t)(ev.nrows + 1));
+    for (int i = 0; i < ev.nrows; i++) {
+        h[i].at = db_at(&ev, i, 6)->i;
+        h[i].paused = strcmp(db_at(&ev, i, 2)->s, "waiting_customer") == 0;
+    }
+    if (sla_pauses(ar, h, (size_t)ev.nrows, &pauses, &npauses) != SLA_OK)
+        npauses = 0;
+    if (p.id && sev >= 0) {
+        resolve = due_sql(ar, &p, created, pauses, npauses, p.targets.resolve_min[sev]);
+        /* after an escalation the new org's target runs from then; at the end, none */
+        start = db_at(&info, 0, 3)->null ? created : db_at(&info, 0, 3)->i;
+        if (db_at(&info, 0, 3)->null || !db_at(&info, 0, 4)->null)
+            response = due_sql(ar, &p, start, pauses, npauses, p.targets.response_min[sev]);
+    }
+    return db_exec(db, ar, &Q_TKT_SET_DUE, tenant_id, NULL, response, resolve,
+                   (long long)ticket_id);
+}
+
+/* An organizations row's certifications (JSON text) as strings in the arena. */
+static void certs_of(struct arena *ar, const struct db_val *v, struct coverage_org *o)
+{
+    struct json_object *a = json_arena_own(ar, json_stored(ar, v->s, v->len, NULL));
+    size_t n = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+    const char **c = arena_alloc(ar, sizeof(*c) * (n + 1));
+
+    o->ncertifications = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(a, i);
+
+        if (json_object_is_type(e, json_type_string))
+            c[o->ncertifications++] = arena_strdup(ar, json_object_get_string(e));
+    }
+    o->certifications = c;
+}
+
+/*
+ * The coverage walk for equipment row eq at `at`: *org_id and *provenance (JSON text), or
+ * both 0/NULL when the tenant's policy is off... which still gives a provenance saying so.
+ */
+static int resolve_org(struct db *db, struct arena *ar, int64_t tenant_id, const struct db_res *eq,
+                       int64_t at, int64_t *org_id, const char **provenance)
+{
+    struct coverage_policy pol;
+    struct coverage_equipment ce = {0};
+    struct coverage_result cr;
+    struct coverage_org *orgs = NULL;
+    struct coverage_rel *rels = NULL;
+    struct db_res cp, rr, orr;
+    struct field_errors fe = {0};
+    size_t norgs = 0, nrels = 0;
+    int rc;
+
+    coverage_policy_default(&pol);
+    rc = db_exec(db, ar, &Q_COVPOL_GET, tenant_id, &cp);
+    if (rc)
+        return rc;
+    if (cp.nrows == 1) {
+        struct json_object *j =
+            json_arena_own(ar, json_stored(ar, db_at(&cp, 0, 1)->s, db_at(&cp, 0, 1)->len, NULL));
+
+        if (!j || coverage_policy_parse(ar, j, &pol, &fe) != 0)
+            return DB_ERR;
+        pol.enabled = db_at(&cp, 0, 0)->i != 0;
+    }
+    ce.manufacturer_id = db_at(eq, 0, 4)->null ? 0 : db_at(eq, 0, 4)->i;
+    ce.owner_org_id = db_at(eq, 0, 2)->null ? 0 : db_at(eq, 0, 2)->i;
+    ce.region = db_at(eq, 0, 3)->null ? NULL : db_at(eq, 0, 3)->s;
+    if (pol.enabled) {
+        long long m = ce.manufacturer_id, o = ce.owner_org_id, t = tenant_id;
+
+        rc = db_exec(db, ar, &Q_TKT_TREE_RELS, tenant_id, &rr, m, t, o, o);
+        if (!rc)
+            rc = db_exec(db, ar, &Q_TKT_TREE_ORGS, tenant_id, &orr, m, t, o, o, t, m, o);
+        if (rc)
+            return rc;
+        rels = arena_alloc(ar, sizeof(*rels) * (size_t)(rr.nrows + 1));
+        for (int i = 0; i < rr.nrows; i++) {
+            struct coverage_rel *r = &rels[nrels++];
+
+            r->id = db_at(&rr, i, 0)->i;
+            r->parent_id = db_at(&rr, i, 1)->i;
+            r->child_id = db_at(&rr, i, 2)->i;
+            r->type = db_at(&rr, i, 3)->s;
+            r->preferred = db_at(&rr, i, 4)->i != 0;
+            r->active_from = db_at(&rr, i, 5)->i;
+            r->has_to = !db_at(&rr, i, 6)->null;
+            r->active_to = r->has_to ? db_at(&rr, i, 6)->i : 0;
+        }
+        orgs = arena_alloc(ar, sizeof(*orgs) * (size_t)(orr.nrows + 1));
+        for (int i = 0; i < orr.nrows; i++) {
+            struct coverage_org *g = &orgs[norgs++];
+
+            g->id = db_at(&orr, i, 0)->i;
+            g->type = db_at(&orr, i, 1)->s;
+            g->region = db_at(&orr, i, 2)->null ? NULL : db_at(&orr, i, 2)->s;
+            certs_of(ar, db_at(&orr, i, 3), g);
+            g->active = strcmp(db_at(&orr, i, 4)->s, "active") == 0;
+        }
+    }
+    if (coverage_resolve(ar, &pol, &ce, orgs, norgs, rels, nrels, at, &cr) != COVERAGE_OK)
+        return DB_ERR; /* the data contradicts itself */
+    *org_id = cr.org_id;
+    *provenance = json_text(ar, coverage_provenance(ar, &cr));
+    return 0;
+}
+
+static int one_of(const char *s, const char *const *list)
+{
+    for (int i = 0; s && list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void check_input(struct arena *ar, const struct ticket_new *in, struct field_errors *fe)
+{
+    const char *why;
+
+    if (!one_of(in->severity, ticket_severities))
+        field_errors_add(ar, fe, "severity", "must be critical, high, medium or low");
+    if (!in->title)
+        field_errors_add(ar, fe, "title", "is required");
+    else if ((why = org_check_name(in->title)))
+        field_errors_add(ar, fe, "title", "%s", why);
+    if (in->description && strlen(in->description) > TICKET_DESCRIPTION_MAX)
+        field_errors_add(ar, fe, "description", "must be at most %d bytes", TICKET_DESCRIPTION_MAX);
+    if (!in->source || (strcmp(in->source, "api") != 0 && strcmp(in->source, "qr") != 0))
+        field_errors_add(ar, fe, "source", "must be api or qr");
+    if (in->reporter_name && strlen(in->reporter_name) > TICKET_REPORTER_MAX)
+        field_errors_add(ar, fe, "reporter_name", "must be at most %d bytes", TICKET_REPORTER_MAX);
+    if (in->reporter_contact && strlen(in->reporter_contact) > TICKET_CONTACT_MAX)
+        field_errors_add(ar, fe, "reporter_contact", "must be at most %d bytes",
+                         TICKET_CONTACT_MAX);
+    if (in->equipment_id <= 0)
+        field_errors_add(ar, fe, "equipment_id", "must be a positive id");
+}
+
+int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, int64_t *id,
+                  struct field_errors *fe)
+{
+    struct db_res fl, eq, ins;
+    struct slapol sp = {0};
+    struct json_object *out;
+    const char *provenance = NULL, *now_sql, *after;
+    int64_t now = ticket_now_ms(), org_id = 0;
+    unsigned flags;
+    size_t before = fe->n;
+    int rc;
+
+    *id = 0;
+    check_input(ar, in, fe);
+    if (fe->n > before)
+        return TICKET_EINPUT;
+    rc = db_exec(db, ar, &Q_TKT_TENANT_FLAGS, 0, &fl, (long long)in->tenant_id);
+    if (!rc && fl.nrows != 1)
+        rc = DB_ENOTFOUND;
+    if (!rc)
+        rc = db_exec(db, ar, &Q_TKT_EQUIPMENT, in->tenant_id, &eq, (long long)in->equipment_id);
+    if (rc)
+        return rc;
+    if (eq.nrows != 1 || strcmp(db_at(&eq, 0, 1)->s, "active") != 0) {
+        field_errors_add(ar, fe, "equipment_id",
+                         eq.nrows ? "names retired equipment"
+                                  : "names no equipment of this tenant");
+        return TICKET_EINPUT;
+    }
+    flags = flags_parse(db_at(&fl, 0, 0)->s);
+    if ((flags & FLAG_BIT(FLAG_SERVICE_POLICIES)) && (flags & FLAG_BIT(FLAG_RESP_ORG_ASSIGNMENT))) {
+        rc = resolve_org(db, ar, in->tenant_id, &eq, now, &org_id, &provenance);
+        if (rc)
+            return rc;
+    }
+    if (flags & FLAG_BIT(FLAG_SERVICE_POLICIES)) {
+        rc = slapol_for_org(db, ar, in->tenant_id, org_id, &sp);
+        if (rc)
+            return rc;
+    }
+    now_sql = sql_time(ar, now);
+    rc = db_exec(db, ar, &Q_TKT_INSERT, in->tenant_id, &ins, (long long)in->equipment_id,
+                 in->severity, in->title, in->description, in->source, in->reporter_name,
+                 in->reporter_contact, (long long)org_id, (long long)sp.id, provenance, now_sql);
+    if (rc)
+        return rc;
+    *id = (int64_t)ins.insert_id;
+    rc = db_exec(db, ar, &Q_TKT_EVENT_INSERT, in->tenant_id, NULL, (long long)*id, NULL, "open",
+                 (long long)in->actor_id, NULL, now_sql);
+    if (!rc)
+        rc = ticket_due_update(db, ar, in->tenant_id, *id);
+    if (rc)
+        return rc;
+    out = ticket_read(db, ar, in->tenant_id, *id, 0, NULL, NULL, &rc);
+    if (!out)
+        return rc;
+    after = json_text(ar, out);
+    {
+        struct audit_entry e = {
+            .tenant_id = in->tenant_id,
+            .actor_id = in->actor_id,
+            .org_id = in->actor_org_id,
+            .action = "ticket.create",
+            .entity = "ticket",
+            .entity_id = *id,
+            .after = after,
+            .request_id = in->request_id,
+            .ip = in->ip,
+        };
+
+        rc = audit_record(db, ar, &e);
+    }
+    if (!rc)
+        rc = outbox_emit(db, ar, in->tenant_id, "ticket.created", "ticket", *id, after,
+                         in->request_id);
+    return rc;
+}

@@ -1,0 +1,330 @@
+/* Tickets' and the coverage policy's SQL: the only place their statements live. */
+#include "db/db.h"
+#include "service/ticket.h"
+
+/* clang-format off: the SQL keeps its own line breaks */
+/* The columns of enum TKT_COL_*; t is tickets, e its equipment. */
+#define TKT_COLS                                                                                   \
+    "t.id, t.equipment_id, t.severity, t.status, t.title, t.description, t.source, "               \
+    "t.reporter_name, t.reporter_contact, t.responsible_org_id, t.assigned_engineer_id, "          \
+    "t.sla_policy_id, t.policy_provenance, t.escalation_level, "                                   \
+    "CONCAT(LEFT(DATE_FORMAT(t.response_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "              \
+    "CONCAT(LEFT(DATE_FORMAT(t.resolve_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "               \
+    "CONCAT(LEFT(DATE_FORMAT(t.responded_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                 \
+    "CONCAT(LEFT(DATE_FORMAT(t.resolved_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                  \
+    "CONCAT(LEFT(DATE_FORMAT(t.closed_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), t.version, "         \
+    "CONCAT(LEFT(DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                   \
+    "CONCAT(LEFT(DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                   \
+    "e.owner_org_id"
+#define TKT_COL_TYPES "LLsssssssLLLsLsssssLssL"
+#define TKT_FROM                                                                                   \
+    " FROM tickets t JOIN equipment e ON e.tenant_id = t.tenant_id AND e.id = t.equipment_id "
+
+const struct db_query Q_TKT_TENANT_FLAGS = {
+    "ticket.tenant_flags", "SELECT flags FROM tenants WHERE id = ?", "L", "s", DBQ_GLOBAL,
+};
+
+/* The equipment, its SKU's manufacturer (NULL: no SKU) and its owner's region. */
+const struct db_query Q_TKT_EQUIPMENT = {
+    "ticket.equipment",
+    "SELECT e.id, e.status, e.owner_org_id, e.region, s.manufacturer_id FROM equipment e "
+    "LEFT JOIN skus s ON s.tenant_id = e.tenant_id AND s.id = e.sku_id WHERE e.tenant_id = "
+    "? AND e.id = ? LOCK IN SHARE MODE",
+    "LL",
+    "LsLsL",
+    DBQ_TENANT,
+};
+
+/*
+ * What the coverage walk needs (docs/service-coverage.md "What the caller passes"): the
+ * distributor_of and dealer_of relationships down from the manufacturer, whatever their
+ * window, at most 8 levels, and the owner's relationships of any type. Parameters: the
+ * manufacturer, the tenant, the tenant, the owner, the owner.
+ */
+#define TREE_CTE                                                                                   \
+    "WITH RECURSIVE tree (org_id, depth) AS (SELECT CAST(? AS UNSIGNED), 0 UNION SELECT "          \
+    "r.child_org_id, t.depth + 1 FROM org_relationships r JOIN tree t ON r.parent_org_id = "       \
+    "t.org_id WHERE r.tenant_id = ? AND r.relation_type IN ('distributor_of', 'dealer_of') "       \
+    "AND t.depth < 9), rels AS (SELECT r.* FROM org_relationships r WHERE r.tenant_id = ? "        \
+    "AND ((r.relation_type IN ('distributor_of', 'dealer_of') AND r.parent_org_id IN "             \
+    "(SELECT org_id FROM tree)) OR r.parent_org_id = ? OR r.child_org_id = ?)) "
+
+const struct db_query Q_TKT_TREE_RELS = {
+    "ticket.tree_rels",
+    TREE_CTE "SELECT id, parent_org_id, child_org_id, relation_type, preferred, "
+             "CAST(ROUND(UNIX_TIMESTAMP(active_from) * 1000) AS SIGNED), "
+             "CAST(ROUND(UNIX_TIMESTAMP(active_to) * 1000) AS SIGNED) FROM rels ORDER BY id",
+    "LLLLL",
+    "LLLsLLL",
+    DBQ_TENANT,
+};
+
+/* Every organization those relationships name, the manufacturer and the owner. */
+const struct db_query Q_TKT_TREE_ORGS = {
+    "ticket.tree_orgs",
+    TREE_CTE
+    "SELECT o.id, o.type, o.region, o.certifications, o.status FROM organizations o WHERE "
+    "o.tenant_id = ? AND (o.id = ? OR o.id = ? OR o.id IN (SELECT parent_org_id FROM rels) "
+    "OR o.id IN (SELECT child_org_id FROM rels)) ORDER BY o.id",
+    "LLLLLLLL",
+    "Lssss",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_INSERT = {
+    "ticket.insert",
+    "INSERT INTO tickets (tenant_id, equipment_id, severity, title, description, source, "
+    "reporter_name, reporter_contact, responsible_org_id, sla_policy_id, "
+    "policy_provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "LLssssssNNss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_EVENT_INSERT = {
+    "ticket.event_insert",
+    "INSERT INTO ticket_events (tenant_id, ticket_id, from_status, to_status, actor_id, "
+    "note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "LLssNss",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_GET = {
+    "ticket.get", "SELECT " TKT_COLS TKT_FROM "WHERE t.tenant_id = ? AND t.id = ?",
+    "LL",         TKT_COL_TYPES,
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_GET_FOR_UPDATE = {
+    "ticket.get_for_update",
+    "SELECT " TKT_COLS TKT_FROM "WHERE t.tenant_id = ? AND t.id = ? FOR UPDATE",
+    "LL",
+    TKT_COL_TYPES,
+    DBQ_TENANT,
+};
+
+/*
+ * One statement for every filter (NULL or 0 switches it off): status, severity, responsible
+ * org, equipment, breached, and what an org-scoped caller may see (the tickets its org is
+ * responsible for and those of the equipment it owns).
+ */
+const struct db_query Q_TKT_LIST = {
+    "ticket.list",
+    "SELECT " TKT_COLS TKT_FROM "WHERE t.tenant_id = ? AND t.id > ? AND (? IS NULL OR "
+    "t.status = ?) AND (? IS NULL OR t.severity = ?) AND (? = 0 OR t.responsible_org_id = "
+    "?) AND (? = 0 OR t.equipment_id = ?) AND (? = 0 OR t.responsible_org_id = ? OR "
+    "e.owner_org_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM ticket_escalations x WHERE "
+    "x.tenant_id = t.tenant_id AND x.ticket_id = t.id) OR (t.status NOT IN ('resolved', "
+    "'closed') AND ((t.responded_at IS NULL AND t.response_due_at <= NOW(3)) OR "
+    "t.resolve_due_at <= NOW(3)))) ORDER BY t.id LIMIT ?",
+    "LLssssLLLLLLLii",
+    TKT_COL_TYPES,
+    DBQ_TENANT,
+};
+
+/* The escalations of the tickets with ids in [from, to], by ticket and level. */
+const struct db_query Q_TKT_ESC_RANGE = {
+    "ticket.esc_range",
+    "SELECT ticket_id, level, target, CONCAT(LEFT(DATE_FORMAT(due_at, "
+    "'%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), from_org_id, to_org_id, reason, "
+    "CONCAT(LEFT(DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z') FROM "
+    "ticket_escalations WHERE tenant_id = ? AND ticket_id BETWEEN ? AND ? ORDER BY "
+    "ticket_id, level",
+    "LLL",
+    "LLssLLss",
+    DBQ_TENANT,
+};
+
+/* The status history: id, from, to, actor, note, at, at in ms. */
+const struct db_query Q_TKT_EVENTS = {
+    "ticket.events",
+    "SELECT id, from_status, to_status, actor_id, note, CONCAT(LEFT(DATE_FORMAT(at, "
+    "'%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), CAST(ROUND(UNIX_TIMESTAMP(at) * 1000) AS SIGNED) "
+    "FROM ticket_events WHERE tenant_id = ? AND ticket_id = ? ORDER BY at, id",
+    "LL",
+    "LssLssL",
+    DBQ_TENANT,
+};
+
+/* What ticket_due_update reads: severity, policy, created_at, last escalation's at and to. */
+const struct db_query Q_TKT_DUE_INFO = {
+    "ticket.due_info",
+    "SELECT t.severity, t.sla_policy_id, CAST(ROUND(UNIX_TIMESTAMP(t.created_at) * 1000) "
+    "AS SIGNED), CAST(ROUND(UNIX_TIMESTAMP(x.at) * 1000) AS SIGNED), x.to_org_id, x.level "
+    "FROM tickets t LEFT JOIN ticket_escalations x ON x.tenant_id = t.tenant_id AND "
+    "x.ticket_id = t.id AND x.level = t.escalation_level WHERE t.tenant_id = ? AND t.id = ?",
+    "LL",
+    "sLLLLL",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_SET_DUE = {
+    "ticket.set_due",
+    "UPDATE tickets SET response_due_at = ?, resolve_due_at = ? WHERE tenant_id = ? AND id = ?",
+    "ssLL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_SET_STATUS = {
+    "ticket.set_status",
+    "UPDATE tickets SET status = ?, responded_at = IF(? = 'open', responded_at, "
+    "COALESCE(responded_at, ?)), resolved_at = CASE ? WHEN 'resolved' THEN ? WHEN 'open' "
+    "THEN NULL ELSE resolved_at END, closed_at = CASE ? WHEN 'closed' THEN ? WHEN 'open' "
+    "THEN NULL ELSE closed_at END, version = version + 1 WHERE tenant_id = ? AND id = ?",
+    "sssssssLL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_ASSIGN = {
+    "ticket.assign",
+    "UPDATE tickets SET assigned_engineer_id = ?, version = version + 1 WHERE tenant_id = "
+    "? AND id = ?",
+    "LLL",
+    "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_ENGINEER = {
+    "ticket.engineer",
+    "SELECT id, status FROM engineers WHERE tenant_id = ? AND id = ?",
+    "LL",
+    "Ls",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_COMMENT_INSERT = {
+    "ticket.comment_insert",
+    "INSERT INTO ticket_comments (tenant_id, ticket_id, author_id, body) VALUES (?, ?, ?, ?)",
+    "LLNs",
+    "",
+    DBQ_TENANT,
+};
+
+#define COMMENT_COLS                                                                               \
+    "id, ticket_id, author_id, body, CONCAT(LEFT(DATE_FORMAT(created_at, "                         \
+    "'%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')"
+
+const struct db_query Q_TKT_COMMENT_GET = {
+    "ticket.comment_get",
+    "SELECT " COMMENT_COLS " FROM ticket_comments WHERE tenant_id = ? AND id = ?",
+    "LL",
+    "LLLss",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_COMMENTS = {
+    "ticket.comments",
+    "SELECT " COMMENT_COLS " FROM ticket_comments WHERE tenant_id = ? AND ticket_id = ? "
+    "AND id > ? ORDER BY id LIMIT ?",
+    "LLLi",
+    "LLLss",
+    DBQ_TENANT,
+};
+
+/* The sweep walks tenant by tenant, so every ticket statement stays tenant-scoped. */
+const struct db_query Q_TKT_SWEEP_TENANTS = {
+    "ticket.sweep_tenants", "SELECT id FROM tenants ORDER BY id", "", "L", DBQ_GLOBAL,
+};
+
+/*
+ * Open tickets with a target passed by ? (docs/service.md "Escalation"): the response
+ * target until someone responds, the resolve target once.
+ */
+#define SWEEP_BREACHED                                                                             \
+    "t.status NOT IN ('resolved', 'closed') AND ((t.responded_at IS NULL AND "                     \
+    "t.response_due_at <= ?) OR (t.resolve_due_at <= ? AND NOT EXISTS (SELECT 1 FROM "             \
+    "ticket_escalations x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND "             \
+    "x.target = 'resolve')))"
+
+const struct db_query Q_TKT_SWEEP_DUE = {
+    "ticket.sweep_due",
+    "SELECT t.id FROM tickets t WHERE t.tenant_id = ? AND t.id > ? AND " SWEEP_BREACHED
+    " ORDER BY t.id LIMIT ?",
+    "LLssi",
+    "L",
+    DBQ_TENANT,
+};
+
+/*
+ * One breached ticket, locked: responsible org, level, provenance, the response target (ms,
+ * NULL when it does not count) and the resolve target (NULL when it does not).
+ */
+const struct db_query Q_TKT_SWEEP_LOCK = {
+    "ticket.sweep_lock",
+    "SELECT t.responsible_org_id, t.escalation_level, t.policy_provenance, "
+    "IF(t.responded_at IS NULL AND t.response_due_at <= ?, "
+    "CAST(ROUND(UNIX_TIMESTAMP(t.response_due_at) * 1000) AS SIGNED), NULL), "
+    "IF(t.resolve_due_at <= ? AND NOT EXISTS (SELECT 1 FROM ticket_escalations x WHERE "
+    "x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND x.target = 'resolve'), "
+    "CAST(ROUND(UNIX_TIMESTAMP(t.resolve_due_at) * 1000) AS SIGNED), NULL) FROM tickets t "
+    "WHERE t.tenant_id = ? AND t.id = ? AND t.status NOT IN ('resolved', 'closed') FOR "
+    "UPDATE",
+    "ssLL",
+    "LLsLL",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_TKT_ESC_INSERT = {
+    "ticket.esc_insert",
+    "INSERT INTO ticket_escalations (tenant_id, ticket_id, level, target, due_at, "
+    "from_org_id, to_org_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "LLLssNNss",
+    "",
+    DBQ_TENANT,
+};
+
+/* After an escalation: the new org (NULL keeps it), the level, no response yet, its policy. */
+const struct db_query Q_TKT_ESCALATE = {
+    "ticket.escalate",
+    "UPDATE tickets SET responsible_org_id = COALESCE(?, responsible_org_id), "
+    "escalation_level = ?, responded_at = NULL, sla_policy_id = IF(? IS NULL, "
+    "sla_policy_id, ?), version = version + 1 WHERE tenant_id = ? AND id = ?",
+    "NLNNLL",
+    "",
+    DBQ_TENANT,
+};
+
+/* The coverage policy: one row per tenant, none until the first PUT. */
+const struct db_query Q_COVPOL_GET = {
+    "covpol.get",
+    "SELECT enabled, policy, version, CONCAT(LEFT(DATE_FORMAT(updated_at, "
+    "'%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z') FROM service_coverage_policies WHERE tenant_id = ?",
+    "L",
+    "LsLs",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_COVPOL_GET_FOR_UPDATE = {
+    "covpol.get_for_update",
+    "SELECT enabled, policy, version, CONCAT(LEFT(DATE_FORMAT(updated_at, "
+    "'%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z') FROM service_coverage_policies WHERE tenant_id = ? "
+    "FOR UPDATE",
+    "L",
+    "LsLs",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_COVPOL_UPSERT = {
+    "covpol.upsert",
+    "INSERT INTO service_coverage_policies (tenant_id, enabled, policy) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE enabled = VALUES(enabled), policy = VALUES(policy), version = "
+    "version + 1",
+    "Lis",
+    "",
+    DBQ_TENANT,
+};
+
+/* Which of the ids in a JSON array are manufacturers of the tenant. */
+const struct db_query Q_COVPOL_MANUFACTURERS = {
+    "covpol.manufacturers",
+    "SELECT o.id FROM organizations o WHERE o.tenant_id = ? AND o.type = 'manufacturer' "
+    "AND o.id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH "
+    "'$')) j)",
+    "Ls",
+    "L",
+    DBQ_TENANT,
+};
+/* clang-format on */

@@ -1,0 +1,152 @@
+/* The SLA sweep: one transaction per breached ticket, tenant by tenant. */
+#include "sys/sweep.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "audit/audit.h"
+#include "core/arena.h"
+#include "core/json.h"
+#include "core/rfc3339.h"
+#include "db/db.h"
+#include "service/coverage.h"
+#include "service/slapol.h"
+#include "service/ticket.h"
+
+#define SWEEP_BATCH 500
+
+/* 1 escalated, 2 recorded without a next org, 0 skipped; or a DB_E* code. */
+static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
+                    const char *at_sql, int64_t at_ms)
+{
+    struct db_res t;
+    struct slapol p = {0};
+    struct json_object *prov, *before, *after;
+    const char *target, *reason, *due_sql, *after_text;
+    char due[RFC3339_SQL_LEN];
+    int64_t from, to, level, due_ms;
+    int rc;
+
+    rc = db_begin(db);
+    if (!rc)
+        rc = db_exec(db, ar, &Q_TKT_SWEEP_LOCK, tenant_id, &t, at_sql, at_sql, (long long)id);
+    if (rc)
+        goto fail;
+    if (t.nrows != 1 || (db_at(&t, 0, 3)->null && db_at(&t, 0, 4)->null)) {
+        db_rollback(db);
+        return 0;
+    }
+    before = ticket_read(db, ar, tenant_id, id, 0, NULL, NULL, &rc);
+    if (!before)
+        goto fail;
+    /* both passed: one escalation answers for both, recorded as the resolve breach */
+    target = db_at(&t, 0, 4)->null ? "response" : "resolve";
+    due_ms = db_at(&t, 0, 4)->null ? db_at(&t, 0, 3)->i : db_at(&t, 0, 4)->i;
+    rfc3339_sql(due_ms, due);
+    due_sql = arena_strdup(ar, due);
+    from = db_at(&t, 0, 0)->null ? 0 : db_at(&t, 0, 0)->i;
+    level = db_at(&t, 0, 1)->i + 1;
+    prov =
+        db_at(&t, 0, 2)->null
+            ? NULL
+            : json_arena_own(ar, json_stored(ar, db_at(&t, 0, 2)->s, db_at(&t, 0, 2)->len, NULL));
+    to = from ? coverage_escalation_target(prov, from) : 0;
+    if (to)
+        reason = arena_printf(ar, "the %s target passed; escalated to organization %lld", target,
+                              (long long)to);
+    else
+        reason = arena_printf(ar, "the %s target passed; no organization to escalate to", target);
+    rc = db_exec(db, ar, &Q_TKT_ESC_INSERT, tenant_id, NULL, (long long)id, (long long)level,
+                 target, due_sql, (long long)from, (long long)to, reason, at_sql);
+    if (rc == DB_EDUP) {
+        db_rollback(db);
+        return 0;
+    }
+    if (!rc && to)
+        rc = slapol_for_org(db, ar, tenant_id, to, &p);
+    if (!rc)
+        rc = db_exec(db, ar, &Q_TKT_ESCALATE, tenant_id, NULL, (long long)to, (long long)level,
+                     (long long)p.id, (long long)p.id, (long long)id);
+    if (!rc)
+        rc = ticket_due_update(db, ar, tenant_id, id);
+    if (rc)
+        goto fail;
+    after = ticket_read(db, ar, tenant_id, id, 0, NULL, NULL, &rc);
+    if (!after)
+        goto fail;
+    after_text = json_text(ar, after);
+    {
+        struct audit_entry e = {
+            .tenant_id = tenant_id,
+            .action = "ticket.escalate",
+            .entity = "ticket",
+            .entity_id = id,
+            .before = json_text(ar, before),
+            .after = after_text,
+        };
+
+        rc = audit_record(db, ar, &e);
+    }
+    if (!rc)
+        rc = outbox_emit(db, ar, tenant_id, "ticket.escalated", "ticket", id, after_text, NULL);
+    if (!rc)
+        rc = db_commit(db);
+    if (rc)
+        goto fail;
+    (void)at_ms;
+    return to ? 1 : 2;
+fail:
+    db_rollback(db);
+    return rc;
+}
+
+int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
+              struct sweep_stats *st, FILE *log)
+{
+    struct db_res tenants;
+    char at[RFC3339_SQL_LEN];
+    int rc;
+
+    memset(st, 0, sizeof(*st));
+    rfc3339_sql(at_ms, at);
+    rc = db_exec(db, ar, &Q_TKT_SWEEP_TENANTS, 0, &tenants);
+    if (rc)
+        return rc;
+    for (int k = 0; k < tenants.nrows; k++) {
+        int64_t tid = db_at(&tenants, k, 0)->i, after = 0;
+
+        if (tenant_id && tid != tenant_id)
+            continue;
+
+        for (;;) {
+            struct db_res due;
+
+            rc =
+                db_exec(db, ar, &Q_TKT_SWEEP_DUE, tid, &due, (long long)after, at, at, SWEEP_BATCH);
+            if (rc)
+                return rc;
+            for (int i = 0; i < due.nrows; i++) {
+                int64_t id = db_at(&due, i, 0)->i;
+
+                after = id;
+                st->checked++;
+                rc = escalate(db, ar, tid, id, at, at_ms);
+                if (rc < 0)
+                    return rc;
+                if (rc == 1)
+                    st->escalated++;
+                else if (rc == 2)
+                    st->recorded++;
+                else
+                    st->skipped++;
+                if (log && rc > 0)
+                    fprintf(log, "tenant %lld ticket %lld: %s\n", (long long)tid, (long long)id,
+                            rc == 1 ? "escalated" : "breach recorded, nowhere to escalate");
+            }
+            if (due.nrows < SWEEP_BATCH)
+                break;
+        }
+    }
+    return 0;
+}

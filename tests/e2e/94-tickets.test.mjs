@@ -1,0 +1,272 @@
+// Tickets end to end: Example C of seed 000 verbatim (policies off: no responsible org; on:
+// DL1 with its certification and the provenance), due times from the SLA policy that applies,
+// the workflow and its history (the clock stopped while waiting on the customer), comments,
+// assignment, filters and pages, who sees which tickets, isolation and bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { req, sql, post, get, assertProblem, assertSchema, newTenant, login, RFC3339_MS } from './lib.mjs';
+import { exampleC, ok, equipment, TARGETS } from './service.mjs';
+
+const ms = (s) => Date.parse(s);
+const events = (tid, id) => sql(`SELECT event_type FROM outbox_events WHERE tenant_id = ${tid} AND entity = 'ticket' AND entity_id = ${id} ORDER BY id`).split('\n');
+const engineer = (tid, status = 'active') => {
+  sql(`INSERT INTO engineers (tenant_id, name, status) VALUES (${tid}, 'Eng ${Date.now()}', '${status}')`);
+  return Number(sql(`SELECT MAX(id) FROM engineers WHERE tenant_id = ${tid}`));
+};
+
+test('Example C: policies off, the ticket has no responsible org (the global rule) and no SLA', async () => {
+  const w = await exampleC('exc-off');
+  const r = await post('/v1/tickets', { equipment_id: w.e123, severity: 'critical', title: 'Pump alarm', description: 'E-123 beeps' }, w.admin);
+  assert.equal(r.status, 201, r.text);
+  await assertSchema('Ticket', r.json);
+  const t = r.json;
+  assert.equal(r.headers.get('location'), `/v1/tickets/${t.id}`);
+  assert.equal(r.headers.get('etag'), '"1"');
+  assert.deepEqual({ status: t.status, responsible_org_id: t.responsible_org_id, policy_provenance: t.policy_provenance,
+    response_due_at: t.response_due_at, resolve_due_at: t.resolve_due_at, sla_policy_id: t.sla_policy_id,
+    assigned_engineer_id: t.assigned_engineer_id, escalations: t.escalations, source: t.source, description: t.description },
+  { status: 'open', responsible_org_id: null, policy_provenance: null, response_due_at: null, resolve_due_at: null,
+    sla_policy_id: null, assigned_engineer_id: null, escalations: [], source: 'api', description: 'E-123 beeps' });
+  assert.match(t.created_at, RFC3339_MS);
+  assert.deepEqual((await get(`/v1/tickets/${t.id}`, w.admin)).json, t);
+  assert.deepEqual(events(w.t.id, t.id), ['ticket.created']);
+  assert.equal(sql(`SELECT action FROM audit_log WHERE tenant_id = ${w.t.id} AND entity = 'ticket' AND entity_id = ${t.id}`), 'ticket.create');
+  // service_policies alone (no resp_org_assignment): still no responsible org; the default SLA applies
+  await w.flags({ service_policies: true });
+  const def = await w.policy({ name: 'Default' });
+  const t2 = await w.ticket();
+  assert.deepEqual([t2.responsible_org_id, t2.policy_provenance, t2.sla_policy_id], [null, null, def.id]);
+  assert.equal(ms(t2.response_due_at) - ms(t2.created_at), 60 * 60000);
+  assert.equal(ms(t2.resolve_due_at) - ms(t2.created_at), 240 * 60000);
+  // both flags, the coverage policy disabled: no org, and the provenance says why
+  await w.flags({ resp_org_assignment: true });
+  const t3 = await w.ticket();
+  assert.equal(t3.responsible_org_id, null);
+  assert.deepEqual([t3.policy_provenance.rule, t3.policy_provenance.reason, t3.policy_provenance.chain], ['global', 'policy_off', []]);
+});
+
+test('Example C: policies on, DL1 answers with its certification; the provenance and the chain DL1 > D1 > M1', async () => {
+  const w = await exampleC('exc-on', { service_policies: true, resp_org_assignment: true });
+  await w.coverage(true);
+  const def = await w.policy({ name: 'Default' });
+  const dl1pol = await w.policy({ name: 'DL1 terms', org_id: w.dl1.id, severity_targets: { ...TARGETS, critical: { response_minutes: 30, resolve_minutes: 120 } } });
+  const t = await w.ticket();
+  await assertSchema('Ticket', t);
+  assert.equal(t.responsible_org_id, w.dl1.id);
+  assert.deepEqual(t.policy_provenance, {
+    rule: 'coverage', reason: 'first_eligible', responsible_org_id: w.dl1.id, manufacturer_id: w.m1.id,
+    required_certification: 'ACME-SVC', match_region: false, region: null, owner_org_id: w.h1.id,
+    order: ['dealer', 'distributor', 'manufacturer'],
+    candidates: [
+      { org_id: w.dl1.id, org_type: 'dealer', taken: true, reason: 'first_eligible', detail: 'the first eligible candidate', owner_related: false, preferred: false },
+      { org_id: w.d1.id, org_type: 'distributor', taken: false, reason: 'not_certified', detail: "lacks the certification 'ACME-SVC'", owner_related: false, preferred: false },
+      { org_id: w.m1.id, org_type: 'manufacturer', taken: false, reason: 'lower_in_order', detail: `eligible; org ${w.dl1.id} comes first`, owner_related: false, preferred: false },
+    ],
+    chain: [w.dl1.id, w.d1.id, w.m1.id],
+  });
+  // the responsible org's own policy, not the default
+  assert.equal(t.sla_policy_id, dl1pol.id);
+  assert.notEqual(t.sla_policy_id, def.id);
+  assert.equal(ms(t.response_due_at) - ms(t.created_at), 30 * 60000);
+  assert.equal(ms(t.resolve_due_at) - ms(t.created_at), 120 * 60000);
+  // DL1 loses its certification: D1 lacks it too, so the manufacturer answers
+  ok(await req('PATCH', `/v1/orgs/${w.dl1.id}`, { headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ certifications: [] }) }), 200);
+  const t2 = await w.ticket();
+  assert.equal(t2.responsible_org_id, w.m1.id);
+  assert.deepEqual(t2.policy_provenance.candidates.map((c) => c.reason), ['not_certified', 'not_certified', 'first_eligible']);
+  assert.deepEqual(t2.policy_provenance.chain, [w.m1.id]);
+  assert.equal(t2.sla_policy_id, def.id);
+});
+
+test('the workflow: allowed transitions, the history with who and when, the clock stopped while waiting, reopen', async () => {
+  const w = await exampleC('tkflow', { service_policies: true });
+  await w.policy({ name: 'Default' });
+  const t = await w.ticket();
+  const move = async (status, note, headers = {}) => {
+    const r = await post(`/v1/tickets/${t.id}/status`, { status, note }, w.admin, headers);
+    assert.equal(r.status, 200, r.text);
+    await assertSchema('Ticket', r.json);
+    return r.json;
+  };
+  const bad = await post(`/v1/tickets/${t.id}/status`, { status: 'closed' }, w.admin);
+  assertProblem(bad, 409, 'invalid_transition');
+  assert.deepEqual(bad.json.errors, [{ field: 'status', message: 'cannot go from open to closed' }]);
+  assertProblem(await post(`/v1/tickets/${t.id}/status`, { status: 'acknowledged' }, w.admin, { 'if-match': '"9"' }), 412, 'precondition_failed');
+  const a = await move('acknowledged', 'on it', { 'if-match': '"1"' });
+  assert.match(a.responded_at, RFC3339_MS);
+  assert.equal(a.version, 2);
+  const p = await move('in_progress');
+  const wait = await move('waiting_customer', 'need the serial plate photo');
+  // paused: no resolve time while the customer has the ball
+  assert.equal(wait.resolve_due_at, null);
+  assertProblem(await post(`/v1/tickets/${t.id}/status`, { status: 'acknowledged' }, w.admin), 409, 'invalid_transition');
+  await new Promise((res) => setTimeout(res, 50));
+  const back = await move('in_progress');
+  const hist = ok(await get(`/v1/tickets/${t.id}/events`, w.admin), 200);
+  for (const e of hist.data) await assertSchema('TicketEvent', e);
+  assert.deepEqual(hist.data.map((e) => [e.from_status, e.to_status, e.actor_id]), [
+    [null, 'open', w.adminId], ['open', 'acknowledged', w.adminId], ['acknowledged', 'in_progress', w.adminId],
+    ['in_progress', 'waiting_customer', w.adminId], ['waiting_customer', 'in_progress', w.adminId]]);
+  assert.deepEqual(hist.data.map((e) => e.note), [null, 'on it', null, 'need the serial plate photo', null]);
+  // the resolve target moved by exactly the pause
+  const paused = ms(hist.data[4].at) - ms(hist.data[3].at);
+  assert.ok(paused >= 50);
+  assert.equal(ms(back.resolve_due_at) - ms(p.resolve_due_at), paused);
+  assert.equal(ms(back.response_due_at) - ms(t.response_due_at), paused);
+  const res = await move('resolved');
+  assert.match(res.resolved_at, RFC3339_MS);
+  const closed = await move('closed');
+  assert.match(closed.closed_at, RFC3339_MS);
+  const reopened = await move('open', 'it beeps again');
+  assert.deepEqual([reopened.status, reopened.resolved_at, reopened.closed_at, reopened.responded_at], ['open', null, null, a.responded_at]);
+  assert.deepEqual(events(w.t.id, t.id), ['ticket.created', ...Array(7).fill('ticket.status_changed')]);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id} AND action = 'ticket.status' AND entity_id = ${t.id}`)), 7);
+  for (const [status, code] of [['reopened', 'validation_failed'], [null, 'validation_failed']]) {
+    assertProblem(await post(`/v1/tickets/${t.id}/status`, { status }, w.admin), 400, code);
+  }
+  assertProblem(await post(`/v1/tickets/${t.id}/status`, { status: 'acknowledged', note: 'x'.repeat(501) }, w.admin), 400, 'validation_failed');
+  assertProblem(await post('/v1/tickets/999999/status', { status: 'acknowledged' }, w.admin), 404, 'not_found');
+});
+
+test('comments and assignment', async () => {
+  const w = await exampleC('tkcomm');
+  const t = await w.ticket();
+  const c = await post(`/v1/tickets/${t.id}/comments`, { body: 'Replaced the battery pack.' }, w.admin);
+  assert.equal(c.status, 201, c.text);
+  await assertSchema('TicketComment', c.json);
+  assert.deepEqual([c.json.ticket_id, c.json.author_id, c.json.body], [t.id, w.adminId, 'Replaced the battery pack.']);
+  ok(await post(`/v1/tickets/${t.id}/comments`, { body: 'Second' }, w.admin));
+  const l = ok(await get(`/v1/tickets/${t.id}/comments?limit=1`, w.admin), 200);
+  assert.deepEqual(l.data.map((x) => x.body), ['Replaced the battery pack.']);
+  assert.deepEqual(ok(await get(`/v1/tickets/${t.id}/comments?cursor=${l.next_cursor}`, w.admin), 200).data.map((x) => x.body), ['Second']);
+  assertProblem(await post(`/v1/tickets/${t.id}/comments`, { body: '  ' }, w.admin), 400, 'validation_failed');
+  assertProblem(await post(`/v1/tickets/${t.id}/comments`, {}, w.admin), 400, 'validation_failed');
+  assert.equal(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id} AND action = 'ticket.comment'`), '2');
+
+  const e1 = engineer(w.t.id);
+  const off = engineer(w.t.id, 'inactive');
+  const other = await newTenant('tkcomm-other');
+  const foreign = engineer(other.id);
+  const a = await post(`/v1/tickets/${t.id}/assign`, { engineer_id: e1 }, w.admin);
+  assert.equal(a.status, 200, a.text);
+  await assertSchema('Ticket', a.json);
+  assert.equal(a.json.assigned_engineer_id, e1);
+  for (const [id, why] of [[off, 'names an inactive engineer'], [foreign, 'names no engineer of this tenant'], [999999, 'names no engineer of this tenant']]) {
+    const r = await post(`/v1/tickets/${t.id}/assign`, { engineer_id: id }, w.admin);
+    assertProblem(r, 422, 'unprocessable');
+    assert.deepEqual(r.json.errors, [{ field: 'engineer_id', message: why }]);
+  }
+  assertProblem(await post(`/v1/tickets/${t.id}/assign`, { engineer_id: 'x' }, w.admin), 400, 'validation_failed');
+  assert.equal((await get(`/v1/tickets/${t.id}`, w.admin)).json.assigned_engineer_id, e1);
+  assert.deepEqual(events(w.t.id, t.id), ['ticket.created', 'ticket.assigned']);
+});
+
+test('list filters and pages: status, severity, responsible org, equipment, breached', async () => {
+  const w = await exampleC('tklist', { service_policies: true, resp_org_assignment: true });
+  const plain = await w.ticket(null, { severity: 'low' });
+  await w.coverage(true);
+  await w.policy({ name: 'Default' });
+  const e2 = equipment(w.t.id, { sku: w.sku.id, owner: w.h1.id });
+  const a = await w.ticket(null, { severity: 'high' });
+  const b = await w.ticket(null, { equipment_id: e2 });
+  ok(await post(`/v1/tickets/${b.id}/status`, { status: 'acknowledged' }, w.admin), 200);
+  // test setup: a's response target already passed
+  sql(`UPDATE tickets SET response_due_at = NOW(3) - INTERVAL 1 MINUTE WHERE tenant_id = ${w.t.id} AND id = ${a.id}`);
+  const ids = async (q) => {
+    const r = ok(await get(`/v1/tickets${q}`, w.admin), 200);
+    for (const t of r.data) await assertSchema('Ticket', t);
+    return r.data.map((t) => t.id);
+  };
+  assert.deepEqual(await ids(''), [plain.id, a.id, b.id]);
+  assert.deepEqual(await ids('?status=open'), [plain.id, a.id]);
+  assert.deepEqual(await ids('?status=acknowledged'), [b.id]);
+  assert.deepEqual(await ids('?severity=high'), [a.id]);
+  assert.deepEqual(await ids(`?responsible_org_id=${w.dl1.id}`), [a.id, b.id]);
+  assert.deepEqual(await ids(`?equipment_id=${e2}`), [b.id]);
+  assert.deepEqual(await ids('?breached=true'), [a.id]);
+  assert.deepEqual(await ids('?breached=false'), [plain.id, a.id, b.id]);
+  const p1 = ok(await get('/v1/tickets?limit=2', w.admin), 200);
+  assert.deepEqual(p1.data.map((t) => t.id), [plain.id, a.id]);
+  assert.deepEqual(await ids(`?limit=2&cursor=${p1.next_cursor}`), [b.id]);
+  for (const q of ['?status=lost', '?severity=urgent', '?breached=yes', '?responsible_org_id=x', '?limit=0']) {
+    const r = await get(`/v1/tickets${q}`, w.admin);
+    assert.equal(r.status, 400, `${q}: ${r.text}`);
+    assert.match(r.headers.get('content-type'), /problem\+json/);
+  }
+});
+
+test('who sees which tickets: a hospital its own equipment, a dealer what it answers for; roles; another tenant', async () => {
+  const w = await exampleC('tkaccess', { service_policies: true, resp_org_assignment: true });
+  await w.coverage(true);
+  const h2 = ok(await post('/v1/orgs', { name: 'H2', type: 'hospital' }, w.admin));
+  const e2 = equipment(w.t.id, { sku: w.sku.id, owner: h2.id });
+  const mine = await w.ticket();
+  const theirs = await w.ticket(null, { equipment_id: e2 });
+  await w.flags({ resp_org_assignment: false });
+  const unassigned = await w.ticket();
+  const h1 = await w.user(w.h1.id, 'agent', 'h1agent');
+  const h1viewer = await w.user(w.h1.id, 'viewer', 'h1viewer');
+  const dl1 = await w.user(w.dl1.id, 'engineer', 'dl1eng');
+  const d1 = await w.user(w.d1.id, 'org_admin', 'd1admin');
+  const ids = async (token) => ok(await get('/v1/tickets', token), 200).data.map((t) => t.id);
+  // H1 sees its own equipment's tickets, whoever answers for them
+  assert.deepEqual(await ids(h1.token), [mine.id, unassigned.id]);
+  assert.equal((await get(`/v1/tickets/${mine.id}`, h1.token)).status, 200);
+  assertProblem(await get(`/v1/tickets/${theirs.id}`, h1.token), 404, 'not_found');
+  assertProblem(await get(`/v1/tickets/${theirs.id}/comments`, h1.token), 404, 'not_found');
+  assertProblem(await get(`/v1/tickets/${theirs.id}/events`, h1.token), 404, 'not_found');
+  assertProblem(await post(`/v1/tickets/${theirs.id}/comments`, { body: 'x' }, h1.token), 404, 'not_found');
+  // DL1 answers for both coverage tickets; not for the one opened with the policies off
+  assert.deepEqual(await ids(dl1.token), [mine.id, theirs.id]);
+  assertProblem(await get(`/v1/tickets/${unassigned.id}`, dl1.token), 404, 'not_found');
+  assert.equal((await post(`/v1/tickets/${mine.id}/status`, { status: 'acknowledged' }, dl1.token)).status, 200);
+  // D1 answers for none yet
+  assert.deepEqual(await ids(d1.token), []);
+  assertProblem(await post(`/v1/tickets/${mine.id}/status`, { status: 'in_progress' }, d1.token), 404, 'not_found');
+  // opening tickets: the hospital for its own equipment only; roles decide the rest
+  const own = await post('/v1/tickets', { equipment_id: w.e123, severity: 'medium', title: 'Display cracked' }, h1.token);
+  assert.equal(own.status, 201, own.text);
+  assertProblem(await post('/v1/tickets', { equipment_id: e2, severity: 'medium', title: 'Not mine' }, h1.token), 403, 'forbidden');
+  assertProblem(await post('/v1/tickets', { equipment_id: w.e123, severity: 'medium', title: 'Viewer' }, h1viewer.token), 403, 'forbidden');
+  assertProblem(await post(`/v1/tickets/${mine.id}/status`, { status: 'in_progress' }, h1viewer.token), 403, 'forbidden');
+  assertProblem(await post('/v1/tickets', { equipment_id: w.e123, severity: 'medium', title: 'Engineer' }, dl1.token), 403, 'forbidden');
+  assert.deepEqual(await ids(h1viewer.token), [mine.id, unassigned.id, own.json.id]);
+  // another tenant: nothing to see
+  const t2 = await newTenant('tkaccess-other');
+  const other = (await login(t2.slug, t2.admin.email, t2.admin.password)).json.access_token;
+  assert.deepEqual(await ids(other), []);
+  assertProblem(await get(`/v1/tickets/${mine.id}`, other), 404, 'not_found');
+  assertProblem(await post(`/v1/tickets/${mine.id}/status`, { status: 'in_progress' }, other), 404, 'not_found');
+  assertProblem(await post(`/v1/tickets/${mine.id}/assign`, { engineer_id: 1 }, other), 404, 'not_found');
+  const cross = await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 'Theirs' }, other);
+  assertProblem(cross, 422, 'unprocessable');
+  assert.deepEqual(cross.json.errors.map((e) => e.field), ['equipment_id']);
+});
+
+test('bad ticket bodies name each field and write nothing', async () => {
+  const w = await exampleC('tkbad');
+  const count = () => sql(`SELECT (SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id}), (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id})`);
+  const before = count();
+  const fields = async (body, status = 400, code = 'validation_failed') => {
+    const r = await post('/v1/tickets', body, w.admin);
+    assertProblem(r, status, code);
+    return r.json.errors.map((e) => e.field).sort();
+  };
+  assert.deepEqual(await fields({}), ['equipment_id', 'severity', 'title']);
+  assert.deepEqual(await fields({ equipment_id: w.e123, severity: 'urgent', title: ' ' }), ['severity', 'title']);
+  assert.deepEqual(await fields({ equipment_id: w.e123, severity: 'low', title: 't', description: 'x'.repeat(10001), colour: 'red' }), ['colour', 'description']);
+  assert.deepEqual(await fields({ equipment_id: -1, severity: 'low', title: 't' }), ['equipment_id']);
+  assert.deepEqual(await fields({ equipment_id: 999999, severity: 'low', title: 't' }, 422, 'unprocessable'), ['equipment_id']);
+  const retired = equipment(w.t.id, { status: 'retired' });
+  const r = await post('/v1/tickets', { equipment_id: retired, severity: 'low', title: 't' }, w.admin);
+  assertProblem(r, 422, 'unprocessable');
+  assert.deepEqual(r.json.errors, [{ field: 'equipment_id', message: 'names retired equipment' }]);
+  assertProblem(await req('POST', '/v1/tickets', { headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'text/plain' }, body: 'x' }), 415, 'unsupported_media_type');
+  assertProblem(await get('/v1/tickets/abc', w.admin), 404, 'not_found');
+  assert.equal(count(), before);
+  // equipment without a SKU still gets a ticket; with the policies on it has no manufacturer
+  await w.flags({ service_policies: true, resp_org_assignment: true });
+  await w.coverage(true);
+  const bare = await w.ticket(null, { equipment_id: equipment(w.t.id) });
+  assert.deepEqual([bare.responsible_org_id, bare.policy_provenance.reason], [null, 'no_manufacturer']);
+});
