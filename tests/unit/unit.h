@@ -27,5 +27,6 @@ Suite *sla_suite(void);
 Suite *book_suite(void);
 Suite *fx_suite(void);
 Suite *equipment_suite(void);
+Suite *ticket_suite(void);
 
 #endif
