@@ -21,6 +21,7 @@
 #include "pricing/fx_http.h"
 #include "pricing/price_http.h"
 #include "pricing/tax_http.h"
+#include "service/equipment_http.h"
 #include "service/covpol_http.h"
 #include "service/slapol_http.h"
 #include "service/ticket_http.h"
@@ -203,6 +204,18 @@ const struct route routes[] = {
      PERM(RES_TICKETS, ACT_UPDATE)},
     {HTTP_GET, "/v1/tickets/{id}/events", ticket_http_events, API, "service",
      PERM(RES_TICKETS, ACT_READ)},
+    /* service: equipment and QR */
+    {HTTP_GET, "/v1/equipment", equipment_http_list, API, "service", PERM(RES_EQUIPMENT, ACT_READ)},
+    {HTTP_POST, "/v1/equipment", equipment_http_create, API, "service",
+     PERM(RES_EQUIPMENT, ACT_CREATE)},
+    {HTTP_GET, "/v1/equipment/{id}", equipment_http_get, API, "service",
+     PERM(RES_EQUIPMENT, ACT_READ)},
+    {HTTP_PATCH, "/v1/equipment/{id}", equipment_http_patch, API, "service",
+     PERM(RES_EQUIPMENT, ACT_UPDATE)},
+    {HTTP_POST, "/v1/equipment/{id}/qr-token", equipment_http_rotate_token, API, "service",
+     PERM(RES_EQUIPMENT, ACT_UPDATE)},
+    {HTTP_GET, "/v1/equipment/{id}/qr.svg", equipment_http_qr_svg, API, "service",
+     PERM(RES_EQUIPMENT, ACT_READ)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},

@@ -168,7 +168,7 @@ static int read_input(struct req *r, struct equipment_input *in, int create)
 static int check_refs(struct req *r, int64_t sku, int64_t owner, const char *install,
                       const char *warranty, int64_t *maker)
 {
-    struct db_res res;
+    struct db_res res = {0};
     int rc;
 
     *maker = 0;
@@ -212,7 +212,7 @@ int equipment_http_list(struct req *r)
 {
     const char *site, *region, *status, *base = equipment_base_url(r);
     struct json_object *data;
-    struct db_res res;
+    struct db_res res = {0};
     int64_t after, owner, sku, *ids;
     int limit, rc;
 
@@ -267,7 +267,7 @@ int equipment_http_create(struct req *r)
 {
     struct equipment_input in;
     struct json_object *out;
-    struct db_res ins, row;
+    struct db_res ins = {0}, row = {0};
     const char *after;
     char token[EQUIPMENT_TOKEN_LEN + 1];
     int64_t id, sku, owner, maker;
@@ -328,7 +328,7 @@ static int load_visible(struct req *r, int64_t *id, struct db_res *row)
 
 int equipment_http_get(struct req *r)
 {
-    struct db_res row;
+    struct db_res row = {0};
     int64_t id;
     int rc = load_visible(r, &id, &row);
 
@@ -342,7 +342,7 @@ int equipment_http_get(struct req *r)
 /* Locks the row and checks If-Match against its version; 0 or the problem's status. */
 static int lock_matching(struct req *r, int64_t id)
 {
-    struct db_res lock;
+    struct db_res lock = {0};
     int rc = db_begin(r->db);
 
     if (!rc)
@@ -362,7 +362,7 @@ static int lock_matching(struct req *r, int64_t id)
 int equipment_http_patch(struct req *r)
 {
     struct equipment_input in;
-    struct db_res cur, row;
+    struct db_res cur = {0}, row = {0};
     struct json_object *out;
     const char *before, *after, *serial, *install, *warranty;
     int64_t id, sku, owner, maker;
@@ -413,7 +413,7 @@ dberr:
 
 int equipment_http_rotate_token(struct req *r)
 {
-    struct db_res cur, row;
+    struct db_res cur = {0}, row = {0};
     struct json_object *out;
     const char *before, *after;
     char token[EQUIPMENT_TOKEN_LEN + 1];
@@ -453,7 +453,7 @@ int equipment_http_rotate_token(struct req *r)
 
 int equipment_http_qr_svg(struct req *r)
 {
-    struct db_res row;
+    struct db_res row = {0};
     struct sb svg;
     int64_t id;
     int rc = load_visible(r, &id, &row);

@@ -1,6 +1,5 @@
 /* Equipment rules, the QR token and the QR code's SVG, by table. */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +77,7 @@ START_TEST(test_qr_svg_modules)
     struct sb out;
     unsigned char *seen;
     const char *p;
-    int w, dim, x, y, run, back, used;
+    int w, dim, x, y, run, back;
 
     arena_init(ar, 0);
     ck_assert_ptr_nonnull(q);
@@ -90,14 +89,23 @@ START_TEST(test_qr_svg_modules)
     ck_assert_ptr_null(strstr(out.buf, "<?xml"));
     ck_assert_ptr_nonnull(strstr(out.buf, "width=\"30mm\" height=\"30mm\""));
     ck_assert_ptr_nonnull(strstr(out.buf, "<title>E&lt;1&gt;</title>"));
-    seen = calloc((size_t)(dim * dim), 1);
+    seen = calloc((size_t)dim * (size_t)dim, 1);
     p = strstr(out.buf, " d=\"") + 4;
     while (*p == 'M') {
-        ck_assert_int_eq(sscanf(p, "M%d %dh%dv1h-%dz%n", &x, &y, &run, &back, &used), 4);
+        /* "M<x> <y>h<run>v1h-<run>z" */
+        char *end;
+        x = (int)strtol(p + 1, &end, 10);
+        ck_assert_int_eq(*end, ' ');
+        y = (int)strtol(end + 1, &end, 10);
+        ck_assert_int_eq(*end, 'h');
+        run = (int)strtol(end + 1, &end, 10);
+        ck_assert(strncmp(end, "v1h-", 4) == 0);
+        back = (int)strtol(end + 4, &end, 10);
+        ck_assert_int_eq(*end, 'z');
         ck_assert_int_eq(run, back);
         for (int k = 0; k < run; k++)
             seen[y * dim + x + k] = 1;
-        p += used;
+        p = end + 1;
     }
     ck_assert_int_eq(*p, '"');
     for (int i = 0; i < dim; i++)
