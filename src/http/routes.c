@@ -17,6 +17,7 @@
 #include "org/rel_http.h"
 #include "pages/pages_http.h"
 #include "pages/pages_pricing.h"
+#include "pages/pages_service.h"
 #include "pricing/book_http.h"
 #include "pricing/fx_http.h"
 #include "pricing/price_http.h"
@@ -303,6 +304,17 @@ const struct route routes[] = {
      "pages", PERM(RES_PRICES, ACT_READ)},
     {HTTP_GET, "/prices/list.csv", price_http_list_csv, PAGE | R_FLAG(FLAG_PRICE_RESOLUTION),
      "pages", PERM(RES_PRICES, ACT_READ)},
+    /* service pages: equipment, labels and the public QR page */
+    {HTTP_GET, "/equipment", pages_http_equipment_list, PAGE, "pages",
+     PERM(RES_EQUIPMENT, ACT_READ)},
+    {HTTP_GET, "/equipment/labels", pages_http_equipment_labels, PAGE, "pages",
+     PERM(RES_EQUIPMENT, ACT_READ)},
+    {HTTP_GET, "/equipment/{id}", pages_http_equipment, PAGE, "pages",
+     PERM(RES_EQUIPMENT, ACT_READ)},
+    {HTTP_POST, "/equipment/{id}/qr-token", pages_http_equipment_rotate, FORM, "pages",
+     PERM(RES_EQUIPMENT, ACT_UPDATE)},
+    {HTTP_GET, "/q/{token}", pages_http_qr, R_PUBLIC | R_HTML | R_DB, "pages", 0},
+    {HTTP_POST, "/q/{token}", pages_http_qr_submit, R_PUBLIC | R_HTML | R_CSRF | R_DB, "pages", 0},
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},

@@ -387,6 +387,8 @@ struct json_object *page_data(struct req *r, const char *title)
             rbac_allows(role, RES_PRICE_BOOKS, ACT_READ) &&
             (!r->ctx.org_id || book_org_type_may_manage(r->ctx.org_type)))
             nav_add(r, nav, "/price-books", "Price books");
+        if (rbac_allows(role, RES_EQUIPMENT, ACT_READ))
+            nav_add(r, nav, "/equipment", "Equipment");
         if (rbac_allows(role, RES_USERS, ACT_READ))
             nav_add(r, nav, "/users", "Users");
         if (rbac_allows(role, RES_AUDIT, ACT_READ))
