@@ -34,6 +34,7 @@ struct price_context {
     int64_t at;                 /* ms since the epoch */
     const char *region;         /* NULL: no tax */
     int trace;                  /* 0: no provenance (a batch that does not show it) */
+    double rules_ttl;           /* seconds a kept book's rules may be reused; 0: read them */
     const char *home_currency;  /* the tenant's currency and rounding (price_load_tenant) */
     enum money_rounding rounding;
     /* price_load_context(): */
@@ -71,7 +72,10 @@ int price_load_skus(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
 /*
  * The rules of c's books that can match skus[0..n) (NULL entries skipped): selector sku with
  * their ids, product with their products' ids, category with their categories, and all.
- * One statement, never all the tenant's rules.
+ * A book's rules come from the worker's copy (price_cache.h) when it holds the book at the
+ * version c read and c->rules_ttl allows, else it is read whole once (one statement per
+ * book) and kept; books too large to keep, or all with rules_ttl 0, have their rules looked
+ * up by key in one statement, never all the tenant's rules.
  */
 int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                      const struct price_context *c, const struct price_sku *const *skus, size_t n,
@@ -138,9 +142,10 @@ void price_csv_field(struct sb *sb, const char *s);
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_PRICE_SKUS, Q_PRICE_BOOKS, Q_PRICE_RULES, Q_PRICE_FX_IN_EFFECT,
-    Q_PRICE_TAX_IN_EFFECT;
+extern const struct db_query Q_PRICE_SKUS, Q_PRICE_BOOKS, Q_PRICE_RULES, Q_PRICE_BOOK_RULES,
+    Q_PRICE_FX_IN_EFFECT, Q_PRICE_TAX_IN_EFFECT;
 #define PRICE_QUERIES                                                                              \
-    &Q_PRICE_SKUS, &Q_PRICE_BOOKS, &Q_PRICE_RULES, &Q_PRICE_FX_IN_EFFECT, &Q_PRICE_TAX_IN_EFFECT
+    &Q_PRICE_SKUS, &Q_PRICE_BOOKS, &Q_PRICE_RULES, &Q_PRICE_BOOK_RULES, &Q_PRICE_FX_IN_EFFECT,     \
+        &Q_PRICE_TAX_IN_EFFECT
 
 #endif

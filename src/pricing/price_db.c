@@ -3,10 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/sb.h"
 #include "db/db.h"
+#include "pricing/price_cache.h"
 #include "tenant/tenant.h"
 
 /* An array of ids with their positions, as publish_db.c reads one. */
@@ -84,6 +86,16 @@ const struct db_query Q_PRICE_RULES = {
     "AND r.price_book_id = b.id AND r.selector = k.sel AND r.selector_value <=> k.val "
     "ORDER BY r.id",
     "ssL",
+    "LLsssss",
+    DBQ_TENANT,
+};
+
+/* One book's rules, whole, to keep (price_cache.h): one more than it keeps says "too big". */
+const struct db_query Q_PRICE_BOOK_RULES = {
+    "price.book_rules",
+    "SELECT id, price_book_id, selector, selector_value, rule_type, value, min_qty "
+    "FROM price_rules WHERE tenant_id = ? AND price_book_id = ? ORDER BY id LIMIT ?",
+    "LLi",
     "LLsssss",
     DBQ_TENANT,
 };
@@ -245,20 +257,84 @@ static int rkey_cmp(const void *a, const void *b)
     return c ? c : strcmp(x->val, y->val);
 }
 
+static void rule_of_row(const struct db_res *res, int i, struct resolve_rule *r)
+{
+    r->id = db_at(res, i, 0)->i;
+    r->book_id = db_at(res, i, 1)->i;
+    r->selector = (enum price_selector)resolve_selector_parse(db_at(res, i, 2)->s);
+    r->selector_value = db_at(res, i, 3)->s;
+    r->type = (enum price_rule_type)resolve_rule_type_parse(db_at(res, i, 4)->s);
+    r->value = db_at(res, i, 5)->s;
+    r->min_qty = db_at(res, i, 6)->s;
+}
+
+/* A growing array of rules in the arena. */
+struct rules_out {
+    struct resolve_rule *v;
+    size_t n, cap;
+};
+
+static void rules_add(struct arena *ar, struct rules_out *o, const struct resolve_rule *r)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 64;
+        struct resolve_rule *v = arena_alloc(ar, sizeof(*v) * (cap + 1));
+
+        if (o->n)
+            memcpy(v, o->v, sizeof(*v) * o->n);
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n++] = *r;
+}
+
+/* The book's rules from the worker's copy, or read whole and kept; 1: too big to keep. */
+static int kept_rules(struct db *db, struct arena *ar, int64_t tenant_id,
+                      const struct resolve_book *b, double ttl, const struct resolve_rule **rules,
+                      size_t *n, int *rc)
+{
+    struct timespec ts;
+    struct resolve_rule *read;
+    struct db_res res;
+    double now;
+    int big;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (price_cache_get(ar, tenant_id, b->id, b->version, now, ttl, rules, n, &big))
+        return big;
+    *rc = db_exec(db, ar, &Q_PRICE_BOOK_RULES, tenant_id, &res, (long long)b->id,
+                  PRICE_CACHE_BOOK_RULES + 1);
+    if (*rc)
+        return 0;
+    if (res.nrows > PRICE_CACHE_BOOK_RULES) {
+        price_cache_put(ar, tenant_id, b->id, b->version, now, NULL, 0, 1);
+        return 1;
+    }
+    read = arena_alloc(ar, sizeof(*read) * ((size_t)res.nrows + 1));
+    for (int i = 0; i < res.nrows; i++)
+        rule_of_row(&res, i, &read[i]);
+    *n = (size_t)res.nrows;
+    *rules = price_cache_put(ar, tenant_id, b->id, b->version, now, read, *n, 0);
+    return 0;
+}
+
 int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                      const struct price_context *c, const struct price_sku *const *skus, size_t n,
                      struct resolve_rule **rules, size_t *nrules)
 {
-    struct rkey *keys = arena_alloc(ar, sizeof(*keys) * (3 * n + 1));
+    struct rkey *keys = arena_alloc(ar, sizeof(*keys) * (3 * n + 2));
+    struct rules_out out = {0};
     size_t nk = 0;
     struct db_res res;
     struct sb books, kj;
-    int rc;
+    int rc = 0, nbig = 0;
 
     *rules = NULL;
     *nrules = 0;
     if (c->nbooks == 0)
         return 0;
+    keys[nk++] = (struct rkey){"all", ""};
     for (size_t i = 0; i < n; i++) {
         const struct price_sku *s = skus[i];
 
@@ -278,36 +354,55 @@ int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                 keys[u++] = keys[i];
         nk = u;
     }
+
+    /* kept books: their rules that meet a key, found in memory */
     sb_init(&books, ar);
     sb_addc(&books, '[');
-    for (size_t i = 0; i < c->nbooks; i++)
-        sb_printf(&books, "%s%lld", i ? "," : "", (long long)c->books[i].id);
-    sb_addc(&books, ']');
-    sb_init(&kj, ar);
-    sb_adds(&kj, "[[\"all\",null]");
-    for (size_t i = 0; i < nk; i++) {
-        sb_adds(&kj, ",[\"");
-        sb_adds(&kj, keys[i].sel);
-        sb_adds(&kj, "\",");
-        sb_add_json_str(&kj, keys[i].val, strlen(keys[i].val));
-        sb_addc(&kj, ']');
+    for (size_t i = 0; i < c->nbooks && rc == 0; i++) {
+        const struct resolve_rule *kr = NULL;
+        size_t kn = 0;
+
+        if (c->rules_ttl <= 0 ||
+            kept_rules(db, ar, tenant_id, &c->books[i], c->rules_ttl, &kr, &kn, &rc)) {
+            sb_printf(&books, "%s%lld", nbig++ ? "," : "", (long long)c->books[i].id);
+            continue;
+        }
+        for (size_t k = 0; k < nk && rc == 0; k++) {
+            int sel = resolve_selector_parse(keys[k].sel);
+            size_t first, m = price_cache_find(kr, kn, (enum price_selector)sel,
+                                               sel == PSEL_ALL ? NULL : keys[k].val, &first);
+
+            for (size_t j = 0; j < m; j++)
+                rules_add(ar, &out, &kr[first + j]);
+        }
     }
-    sb_addc(&kj, ']');
-    rc = db_exec(db, ar, &Q_PRICE_RULES, tenant_id, &res, books.buf, kj.buf);
+    sb_addc(&books, ']');
+    if (rc == 0 && nbig > 0) {
+        /* the others: looked up by key, each (book, key) pair one range of the index */
+        sb_init(&kj, ar);
+        sb_addc(&kj, '[');
+        for (size_t i = 0; i < nk; i++) {
+            sb_adds(&kj, i ? ",[\"" : "[\"");
+            sb_adds(&kj, keys[i].sel);
+            sb_adds(&kj, "\",");
+            if (strcmp(keys[i].sel, "all") == 0)
+                sb_adds(&kj, "null");
+            else
+                sb_add_json_str(&kj, keys[i].val, strlen(keys[i].val));
+            sb_addc(&kj, ']');
+        }
+        sb_addc(&kj, ']');
+        rc = db_exec(db, ar, &Q_PRICE_RULES, tenant_id, &res, books.buf, kj.buf);
+        for (int i = 0; rc == 0 && i < res.nrows; i++) {
+            struct resolve_rule r;
+
+            rule_of_row(&res, i, &r);
+            rules_add(ar, &out, &r);
+        }
+    }
     if (rc)
         return rc;
-    *nrules = (size_t)res.nrows;
-    *rules = arena_zalloc(ar, sizeof(**rules) * (*nrules + 1));
-    for (int i = 0; i < res.nrows; i++) {
-        struct resolve_rule *r = &(*rules)[i];
-
-        r->id = db_at(&res, i, 0)->i;
-        r->book_id = db_at(&res, i, 1)->i;
-        r->selector = (enum price_selector)resolve_selector_parse(db_at(&res, i, 2)->s);
-        r->selector_value = db_at(&res, i, 3)->s;
-        r->type = (enum price_rule_type)resolve_rule_type_parse(db_at(&res, i, 4)->s);
-        r->value = db_at(&res, i, 5)->s;
-        r->min_qty = db_at(&res, i, 6)->s;
-    }
+    *rules = out.v;
+    *nrules = out.n;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "catalog/channel.h"
 #include "catalog/listing.h"
 #include "catalog/publish.h"
+#include "core/config.h"
 #include "core/currency.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
@@ -187,6 +188,7 @@ static int load_context(struct req *r, struct ask *a)
     if (!rc) {
         if (!a->c.currency)
             a->c.currency = a->c.home_currency;
+        a->c.rules_ttl = (double)r->cfg->rules_ttl;
         rc = price_load_context(r->db, r->ar, r->ctx.tenant_id, &a->c);
     }
     return rc ? problem_db(r, rc, "price context") : 0;

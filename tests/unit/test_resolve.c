@@ -16,6 +16,7 @@
 #include "core/money.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
+#include "pricing/price_cache.h"
 #include "pricing/resolve.h"
 #include "unit.h"
 
@@ -1370,6 +1371,90 @@ START_TEST(test_batch)
 }
 END_TEST
 
+/* ---- the worker's copy of books' rules (price_cache.h) ---------------------------------- */
+
+START_TEST(test_rules_cache)
+{
+    struct arena ar, other;
+    struct resolve_rule in[] = {
+        {.id = 7, .book_id = 1, .selector = PSEL_SKU, .selector_value = "102", .value = "5"},
+        {.id = 3, .book_id = 1, .selector = PSEL_ALL, .value = "2"},
+        {.id = 5, .book_id = 1, .selector = PSEL_SKU, .selector_value = "101", .value = "950"},
+        {.id = 4,
+         .book_id = 1,
+         .selector = PSEL_SKU,
+         .selector_value = "101",
+         .value = "900",
+         .min_qty = "10"},
+        {.id = 9,
+         .book_id = 1,
+         .selector = PSEL_CATEGORY,
+         .selector_value = "monitors",
+         .value = "3"},
+    };
+    const struct resolve_rule *kept, *got;
+    size_t n, first;
+    int big;
+
+    arena_init(&ar, 0);
+    arena_init(&other, 0);
+    price_cache_flush();
+    ck_assert_uint_eq(price_cache_size(), 0);
+    ck_assert(!price_cache_get(&ar, 1, 1, 1, 100.0, 5.0, &got, &n, &big));
+    kept = price_cache_put(&ar, 1, 1, 1, 100.0, in, N(in), 0);
+    ck_assert_ptr_ne(kept, in); /* a copy, sorted: sku before category before all */
+    ck_assert_uint_eq(price_cache_size(), N(in));
+    ck_assert_int_eq(kept[0].id, 4);
+    ck_assert_int_eq(kept[1].id, 5);
+    ck_assert_int_eq(kept[2].id, 7);
+    ck_assert_int_eq(kept[3].id, 9);
+    ck_assert_int_eq(kept[4].id, 3);
+    ck_assert_str_eq(kept[0].min_qty, "10");
+
+    /* found by key: both tiers of 101, none of 103, the one rule for all */
+    ck_assert_uint_eq(price_cache_find(kept, N(in), PSEL_SKU, "101", &first), 2);
+    ck_assert_uint_eq(first, 0);
+    ck_assert_uint_eq(price_cache_find(kept, N(in), PSEL_SKU, "103", &first), 0);
+    ck_assert_uint_eq(price_cache_find(kept, N(in), PSEL_CATEGORY, "monitors", &first), 1);
+    ck_assert_int_eq(kept[first].id, 9);
+    ck_assert_uint_eq(price_cache_find(kept, N(in), PSEL_ALL, NULL, &first), 1);
+    ck_assert_int_eq(kept[first].id, 3);
+    ck_assert_uint_eq(price_cache_find(kept, N(in), PSEL_PRODUCT, "1", &first), 0);
+
+    /* the same version within ttl only; another version, an expired or a future copy: no */
+    ck_assert(price_cache_get(&other, 1, 1, 1, 104.9, 5.0, &got, &n, &big));
+    ck_assert_ptr_eq(got, kept);
+    ck_assert_uint_eq(n, N(in));
+    ck_assert_int_eq(big, 0);
+    ck_assert(!price_cache_get(&other, 1, 1, 2, 101.0, 5.0, &got, &n, &big));
+    ck_assert(!price_cache_get(&other, 1, 1, 1, 105.0, 5.0, &got, &n, &big));
+    ck_assert(!price_cache_get(&other, 1, 1, 1, 99.0, 5.0, &got, &n, &big));
+    ck_assert(!price_cache_get(&other, 2, 1, 1, 101.0, 5.0, &got, &n, &big));
+
+    /* while a request reads it, a newer version is not stored over it, nor flushed */
+    ck_assert_ptr_eq(price_cache_put(&other, 1, 1, 2, 101.0, in, 2, 0), in);
+    price_cache_flush();
+    ck_assert_uint_eq(price_cache_size(), N(in));
+    arena_reset(&ar);
+    arena_reset(&other);
+    got = price_cache_put(&other, 1, 1, 2, 101.0, in, 2, 0);
+    ck_assert_ptr_ne(got, in);
+    ck_assert_uint_eq(price_cache_size(), 2);
+    arena_reset(&other);
+
+    /* a book too large to keep: only the mark */
+    ck_assert_ptr_null(price_cache_put(&ar, 1, 8, 3, 100.0, NULL, 0, 1));
+    ck_assert(price_cache_get(&ar, 1, 8, 3, 100.5, 5.0, &got, &n, &big));
+    ck_assert_int_eq(big, 1);
+    ck_assert_uint_eq(n, 0);
+    arena_reset(&ar);
+    price_cache_flush();
+    ck_assert_uint_eq(price_cache_size(), 0);
+    arena_release(&ar);
+    arena_release(&other);
+}
+END_TEST
+
 Suite *resolve_suite(void)
 {
     Suite *s = suite_create("resolve");
@@ -1388,6 +1473,7 @@ Suite *resolve_suite(void)
     tcase_add_test(tc, test_property_order);
     tcase_add_test(tc, test_property_empty_higher_book);
     tcase_add_test(tc, test_batch);
+    tcase_add_test(tc, test_rules_cache);
     suite_add_tcase(s, tc);
     return s;
 }
