@@ -7,6 +7,7 @@
 
 #include "core/money.h"
 #include "pricing/fx.h"
+#include "pricing/price_cache.h"
 #include "pricing/resolve.h"
 #include "pricing/tax.h"
 
@@ -35,6 +36,7 @@ struct price_context {
     const char *region;         /* NULL: no tax */
     int trace;                  /* 0: no provenance (a batch that does not show it) */
     double rules_ttl;           /* seconds a kept book's rules may be reused; 0: read them */
+    struct price_memo memo;     /* begun before the first query (price_cache.h) */
     const char *home_currency;  /* the tenant's currency and rounding (price_load_tenant) */
     enum money_rounding rounding;
     /* price_load_context(): */
@@ -50,24 +52,25 @@ struct price_context {
     size_t ntaxes;
 };
 
-/* The tenant's currency and rounding. */
-int price_load_tenant(struct db *db, struct arena *ar, int64_t tenant_id, const char **currency,
-                      enum money_rounding *rounding);
+/* The tenant's currency and rounding (kept in m when it allows; m may be NULL). */
+int price_load_tenant(struct db *db, struct arena *ar, const struct price_memo *m,
+                      int64_t tenant_id, const char **currency, enum money_rounding *rounding);
 
 /*
  * The candidate books of c (active, in c->currency or c->home_currency, of the scopes that
- * can match c->org_id and c->channel_id: one index range each), the FX rate in effect on
- * c->date when the currencies differ, and with a region its tax rates in effect then.
+ * can match c->org_id and c->channel_id: one index range each; kept in c->memo), the FX
+ * rate in effect on c->date when the currencies differ, and with a region its tax rates in
+ * effect then.
  */
 int price_load_context(struct db *db, struct arena *ar, int64_t tenant_id, struct price_context *c);
 
 /*
  * The SKUs ids[0..n) as the caller sees them (viewer_org 0: tenant-wide, every SKU; else
  * catalog/product.h's visibility of that organization): out[i] is NULL for an id that names
- * no such SKU. One statement.
+ * no such SKU. What m keeps is not read again; the rest in one statement.
  */
-int price_load_skus(struct db *db, struct arena *ar, int64_t tenant_id, int64_t viewer_org,
-                    const int64_t *ids, size_t n, const struct price_sku **out);
+int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m, int64_t tenant_id,
+                    int64_t viewer_org, const int64_t *ids, size_t n, const struct price_sku **out);
 
 /*
  * The rules of c's books that can match skus[0..n) (NULL entries skipped): selector sku with

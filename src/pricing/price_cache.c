@@ -1,10 +1,15 @@
-/* Kept price book rules: direct-mapped per worker, pinned by the requests that read them. */
+/*
+ * Kept price book rules, direct-mapped per worker and pinned by the requests that read them;
+ * and the memo of what else a resolve reads, checked against the tenant change counters.
+ */
 #include "pricing/price_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
+#include "identity/principal.h"
 
 #define NSLOT 512
 
@@ -163,6 +168,77 @@ size_t price_cache_find(const struct resolve_rule *rules, size_t n, enum price_s
     return end - lo;
 }
 
+/* ---- the memo ------------------------------------------------------------------------- */
+
+#define NMEMO    4096
+#define MEMO_MAX 16384 /* bytes of one value */
+
+struct memo_slot {
+    int64_t tenant_id;
+    uint64_t epoch;
+    double at;
+    size_t len;
+    char *key; /* key, then the value, one allocation; NULL: empty */
+    char *val;
+};
+
+static struct memo_slot memo[NMEMO];
+
+static struct memo_slot *memo_slot(int64_t tenant_id, const char *key)
+{
+    uint64_t h = (uint64_t)tenant_id * 0x9e3779b97f4a7c15u;
+
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return &memo[(h >> 32) % NMEMO];
+}
+
+void price_memo_begin(struct price_memo *m, int64_t tenant_id, double ttl)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    m->tenant_id = tenant_id;
+    m->epoch = principal_epoch(tenant_id);
+    m->now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    m->ttl = ttl;
+}
+
+const char *price_memo_get(const struct price_memo *m, const char *key, size_t *len)
+{
+    struct memo_slot *s;
+
+    if (!m || m->ttl <= 0)
+        return NULL;
+    s = memo_slot(m->tenant_id, key);
+    if (!s->key || s->tenant_id != m->tenant_id || s->epoch != m->epoch || m->now < s->at ||
+        m->now - s->at >= m->ttl || strcmp(s->key, key) != 0)
+        return NULL;
+    *len = s->len;
+    return s->val;
+}
+
+void price_memo_put(const struct price_memo *m, const char *key, const char *val, size_t len)
+{
+    struct memo_slot *s;
+    size_t klen = strlen(key);
+    char *buf;
+
+    if (!m || m->ttl <= 0 || len > MEMO_MAX || !(buf = malloc(klen + 1 + len + 1)))
+        return;
+    s = memo_slot(m->tenant_id, key);
+    free(s->key);
+    memcpy(buf, key, klen + 1);
+    memcpy(buf + klen + 1, val, len);
+    buf[klen + 1 + len] = '\0';
+    *s = (struct memo_slot){.tenant_id = m->tenant_id,
+                            .epoch = m->epoch,
+                            .at = m->now,
+                            .len = len,
+                            .key = buf,
+                            .val = buf + klen + 1};
+}
+
 size_t price_cache_size(void)
 {
     return kept;
@@ -173,4 +249,8 @@ void price_cache_flush(void)
     for (int i = 0; i < NSLOT; i++)
         if (slots[i].used && slots[i].pins == 0)
             clear(&slots[i]);
+    for (int i = 0; i < NMEMO; i++) {
+        free(memo[i].key);
+        memset(&memo[i], 0, sizeof(memo[i]));
+    }
 }

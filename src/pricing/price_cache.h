@@ -50,10 +50,32 @@ int price_cache_cmp(const void *a, const void *b);
 size_t price_cache_find(const struct resolve_rule *rules, size_t n, enum price_selector sel,
                         const char *value, size_t *first);
 
+/*
+ * What a resolve reads besides the rules (the tenant's currency, the channel, the candidate
+ * books, the SKUs a caller may see), kept by each worker as text under a key and the
+ * tenant's change counter (identity/principal.h), which every committed API write of the
+ * tenant raises: an entry is used only while the counter is what it was before the entry
+ * was read, and for at most ttl seconds. One memo per request, begun before any query.
+ */
+struct price_memo {
+    int64_t tenant_id;
+    uint64_t epoch;
+    double now, ttl; /* ttl <= 0: nothing is kept or used */
+};
+
+/* The counter and the clock, read now: call before the queries whose answers are kept. */
+void price_memo_begin(struct price_memo *m, int64_t tenant_id, double ttl);
+
+/* The text kept under key, valid until the next price_memo_put(), or NULL. */
+const char *price_memo_get(const struct price_memo *m, const char *key, size_t *len);
+
+/* Keeps a copy of val[0..len) under key (too long a value, or no memory: not kept). */
+void price_memo_put(const struct price_memo *m, const char *key, const char *val, size_t len);
+
 /* Rules kept now (tests, metrics). */
 size_t price_cache_size(void);
 
-/* Forgets every book not in use (tests; a worker starts empty). */
+/* Forgets every book not in use and every memo entry (tests; a worker starts empty). */
 void price_cache_flush(void);
 
 #endif

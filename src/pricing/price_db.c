@@ -1,6 +1,7 @@
 /* What a resolve reads: the SKUs, the candidate books, their rules that can match, FX and tax. */
 #include "pricing/price.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -125,12 +126,20 @@ const struct db_query Q_PRICE_TAX_IN_EFFECT = {
     DBQ_TENANT,
 };
 
-int price_load_tenant(struct db *db, struct arena *ar, int64_t tenant_id, const char **currency,
-                      enum money_rounding *rounding)
+int price_load_tenant(struct db *db, struct arena *ar, const struct price_memo *m,
+                      int64_t tenant_id, const char **currency, enum money_rounding *rounding)
 {
     struct db_res res;
-    int rc = db_exec(db, ar, &Q_TENANT_SETTINGS_GET, 0, &res, (long long)tenant_id);
+    size_t len;
+    const char *kept = price_memo_get(m, "tenant", &len);
+    int rc;
 
+    /* "EUR half_even" */
+    if (kept && len > 4 && kept[3] == ' ' && money_rounding_parse(kept + 4, rounding) == 0) {
+        *currency = arena_strndup(ar, kept, 3);
+        return 0;
+    }
+    rc = db_exec(db, ar, &Q_TENANT_SETTINGS_GET, 0, &res, (long long)tenant_id);
     if (rc)
         return rc;
     if (res.nrows != 1)
@@ -138,21 +147,90 @@ int price_load_tenant(struct db *db, struct arena *ar, int64_t tenant_id, const 
     *currency = db_at(&res, 0, TENANT_COL_CURRENCY)->s;
     if (money_rounding_parse(db_at(&res, 0, TENANT_COL_ROUNDING)->s, rounding) != 0)
         *rounding = MONEY_HALF_AWAY_FROM_ZERO;
+    if (strlen(*currency) == 3) {
+        const char *v = arena_printf(ar, "%s %s", *currency, money_rounding_name(*rounding));
+        price_memo_put(m, "tenant", v, strlen(v));
+    }
+    return 0;
+}
+
+/* A book as the memo keeps it: its numbers, then its currency and name by length. */
+static void book_text(struct sb *t, const struct resolve_book *b, const char *name)
+{
+    sb_printf(t, "%lld %lld %d %lld %lld %d %lld %d %lld %lld %zu:%s %zu:", (long long)b->id,
+              (long long)b->version, (int)b->scope, (long long)b->org_id, (long long)b->channel_id,
+              b->has_from, (long long)b->effective_from, b->has_to, (long long)b->effective_to,
+              (long long)b->priority, strlen(b->currency), b->currency, strlen(name));
+    sb_adds(t, name);
+    sb_addc(t, '\n');
+}
+
+/* The books of kept text, or -1 when it does not read as book_text() wrote it. */
+static int books_of_text(struct arena *ar, const char *p, const char *end, struct price_context *c)
+{
+    size_t n = 0;
+
+    for (const char *q = p; q < end; q++)
+        n += *q == '\n';
+    c->books = arena_zalloc(ar, sizeof(*c->books) * (n + 1));
+    c->book_names = arena_zalloc(ar, sizeof(*c->book_names) * (n + 1));
+    c->nbooks = 0;
+    while (p < end) {
+        struct resolve_book *b = &c->books[c->nbooks];
+        long long id, version, org, channel, from, to, priority;
+        int scope, has_from, has_to, used = 0;
+        size_t clen, nlen;
+
+        if (sscanf(p, "%lld %lld %d %lld %lld %d %lld %d %lld %lld %zu:%n", &id, &version, &scope,
+                   &org, &channel, &has_from, &from, &has_to, &to, &priority, &clen, &used) != 11 ||
+            used == 0 || (size_t)(end - p) < (size_t)used + clen)
+            return -1;
+        p += used;
+        b->currency = arena_strndup(ar, p, clen);
+        p += clen;
+        if (sscanf(p, " %zu:%n", &nlen, &used) != 1 || (size_t)(end - p) < (size_t)used + nlen + 1)
+            return -1;
+        p += used;
+        c->book_names[c->nbooks] = arena_strndup(ar, p, nlen);
+        p += nlen + 1;
+        *b = (struct resolve_book){.id = id,
+                                   .scope = (enum price_scope)scope,
+                                   .org_id = org,
+                                   .channel_id = channel,
+                                   .currency = b->currency,
+                                   .version = version,
+                                   .status = PBOOK_ACTIVE,
+                                   .has_from = has_from,
+                                   .has_to = has_to,
+                                   .effective_from = from,
+                                   .effective_to = to,
+                                   .priority = priority};
+        c->nbooks++;
+    }
     return 0;
 }
 
 static int load_books(struct db *db, struct arena *ar, int64_t tenant_id, struct price_context *c)
 {
+    const char *key = arena_printf(ar, "books %s %s %lld %lld", c->currency, c->home_currency,
+                                   (long long)c->org_id, (long long)c->channel_id);
+    size_t len;
+    const char *kept = price_memo_get(&c->memo, key, &len);
     struct db_res res;
-    int rc = db_exec(db, ar, &Q_PRICE_BOOKS, tenant_id, &res, c->currency, c->home_currency,
-                     (long long)c->org_id, (long long)c->channel_id, (long long)c->org_id,
-                     (long long)c->channel_id);
+    struct sb text;
+    int rc;
 
+    if (kept && books_of_text(ar, kept, kept + len, c) == 0)
+        return 0;
+    rc = db_exec(db, ar, &Q_PRICE_BOOKS, tenant_id, &res, c->currency, c->home_currency,
+                 (long long)c->org_id, (long long)c->channel_id, (long long)c->org_id,
+                 (long long)c->channel_id);
     if (rc)
         return rc;
     c->nbooks = (size_t)res.nrows;
     c->books = arena_zalloc(ar, sizeof(*c->books) * (c->nbooks + 1));
     c->book_names = arena_zalloc(ar, sizeof(*c->book_names) * (c->nbooks + 1));
+    sb_init(&text, ar);
     for (int i = 0; i < res.nrows; i++) {
         struct resolve_book *b = &c->books[i];
         const struct db_val *from = db_at(&res, i, 7), *to = db_at(&res, i, 8);
@@ -170,7 +248,10 @@ static int load_books(struct db *db, struct arena *ar, int64_t tenant_id, struct
         b->has_to = !to->null;
         b->effective_to = to->null ? 0 : to->i;
         b->priority = db_at(&res, i, 9)->i;
+        book_text(&text, b, c->book_names[i]);
     }
+    if (!sb_error(&text))
+        price_memo_put(&c->memo, key, text.buf ? text.buf : "", text.len);
     return 0;
 }
 
@@ -208,12 +289,64 @@ int price_load_context(struct db *db, struct arena *ar, int64_t tenant_id, struc
     return rc;
 }
 
-int price_load_skus(struct db *db, struct arena *ar, int64_t tenant_id, int64_t viewer_org,
-                    const int64_t *ids, size_t n, const struct price_sku **out)
+/* A SKU as the memo keeps it ("-": not one the viewer may read). */
+static void sku_text(struct sb *t, const struct price_sku *k)
 {
+    sb_printf(t, "%lld %d %zu:%s %zu:", (long long)k->product_id, k->category != NULL,
+              strlen(k->code), k->code, strlen(k->product));
+    sb_adds(t, k->product);
+    if (k->category) {
+        sb_printf(t, " %zu:", strlen(k->category));
+        sb_adds(t, k->category);
+    }
+}
+
+/* 1 with *out set (NULL: not visible) when the text reads as sku_text() wrote it. */
+static int sku_of_text(struct arena *ar, int64_t id, const char *p, size_t len,
+                       const struct price_sku **out)
+{
+    const char *end = p + len;
+    long long product;
+    int has_cat, used = 0;
+    size_t n;
+    struct price_sku *k;
+
+    if (len == 1 && *p == '-') {
+        *out = NULL;
+        return 1;
+    }
+    if (sscanf(p, "%lld %d %zu:%n", &product, &has_cat, &n, &used) != 3 || used == 0 ||
+        (size_t)(end - p) < (size_t)used + n)
+        return 0;
+    k = arena_zalloc(ar, sizeof(*k));
+    k->id = id;
+    k->product_id = product;
+    p += used;
+    k->code = arena_strndup(ar, p, n);
+    p += n;
+    if (sscanf(p, " %zu:%n", &n, &used) != 1 || (size_t)(end - p) < (size_t)used + n)
+        return 0;
+    p += used;
+    k->product = arena_strndup(ar, p, n);
+    p += n;
+    if (has_cat) {
+        if (sscanf(p, " %zu:%n", &n, &used) != 1 || (size_t)(end - p) < (size_t)used + n)
+            return 0;
+        k->category = arena_strndup(ar, p + used, n);
+    }
+    *out = k;
+    return 1;
+}
+
+int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m, int64_t tenant_id,
+                    int64_t viewer_org, const int64_t *ids, size_t n, const struct price_sku **out)
+{
+    const char **keys = arena_alloc(ar, sizeof(*keys) * (n + 1));
+    char *found = arena_zalloc(ar, n + 1);
     struct db_res res;
-    struct sb json;
+    struct sb json, text;
     long long v = (long long)viewer_org;
+    size_t missing = 0;
     int rc;
 
     memset(out, 0, sizeof(const struct price_sku *) * n);
@@ -221,25 +354,50 @@ int price_load_skus(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
         return 0;
     sb_init(&json, ar);
     sb_addc(&json, '[');
-    for (size_t i = 0; i < n; i++)
-        sb_printf(&json, "%s%lld", i ? "," : "", (long long)ids[i]);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *kept;
+
+        keys[i] = arena_printf(ar, "sku %lld %lld", v, (long long)ids[i]);
+        kept = price_memo_get(m, keys[i], &len);
+        if (kept && sku_of_text(ar, ids[i], kept, len, &out[i])) {
+            found[i] = 1;
+            continue;
+        }
+        /* positions in the statement are 1-based indexes into ids */
+        sb_printf(&json, "%s%lld", missing++ ? "," : "", (long long)ids[i]);
+    }
     sb_addc(&json, ']');
+    if (missing == 0)
+        return 0;
     rc = db_exec(db, ar, &Q_PRICE_SKUS, tenant_id, &res, json.buf, v, v, v, v, v);
     if (rc)
         return rc;
     for (int i = 0; i < res.nrows; i++) {
-        long long pos = db_at(&res, i, 0)->i;
-        struct price_sku *s;
+        struct price_sku *s = arena_zalloc(ar, sizeof(*s));
 
-        if (pos < 1 || (size_t)pos > n)
-            continue;
-        s = arena_zalloc(ar, sizeof(*s));
         s->id = db_at(&res, i, 1)->i;
         s->product_id = db_at(&res, i, 2)->i;
         s->code = db_at(&res, i, 3)->s;
         s->product = db_at(&res, i, 4)->s;
         s->category = db_at(&res, i, 5)->s;
-        out[pos - 1] = s;
+        for (size_t j = 0; j < n; j++)
+            if (!found[j] && ids[j] == s->id) {
+                out[j] = s;
+                found[j] = 2;
+            }
+    }
+    /* what was asked is kept, a SKU the viewer may not read as "-" */
+    for (size_t j = 0; j < n; j++) {
+        if (found[j] == 1)
+            continue;
+        sb_init(&text, ar);
+        if (out[j])
+            sku_text(&text, out[j]);
+        else
+            sb_addc(&text, '-');
+        if (!sb_error(&text))
+            price_memo_put(m, keys[j], text.buf, text.len);
     }
     return 0;
 }

@@ -141,6 +141,9 @@ static int check_access(struct req *r, struct ask *a)
     int64_t org = a->c.org_id;
     int preferred, rc;
 
+    /* before the first query: what is kept is checked against the counter read now */
+    price_memo_begin(&a->c.memo, r->ctx.tenant_id, (double)r->cfg->rules_ttl);
+
     if (!org)
         org = a->c.org_id = r->ctx.org_id;
     if (org && org != r->ctx.org_id) {
@@ -168,7 +171,14 @@ static int check_access(struct req *r, struct ask *a)
         }
     }
     if (a->c.channel_id) {
+        const char *key = arena_printf(r->ar, "channel %lld", (long long)a->c.channel_id);
+        size_t len;
+
+        if (price_memo_get(&a->c.memo, key, &len))
+            return 0;
         rc = channel_find(r->db, r->ar, r->ctx.tenant_id, a->c.channel_id, &res);
+        if (!rc && res.nrows == 1)
+            price_memo_put(&a->c.memo, key, "1", 1);
         if (rc)
             return problem_db(r, rc, "price channel");
         if (res.nrows != 1) {
@@ -183,7 +193,8 @@ static int check_access(struct req *r, struct ask *a)
 /* The tenant's currency and rounding, the asked currency's default, then books, FX, tax. */
 static int load_context(struct req *r, struct ask *a)
 {
-    int rc = price_load_tenant(r->db, r->ar, r->ctx.tenant_id, &a->c.home_currency, &a->c.rounding);
+    int rc = price_load_tenant(r->db, r->ar, &a->c.memo, r->ctx.tenant_id, &a->c.home_currency,
+                               &a->c.rounding);
 
     if (!rc) {
         if (!a->c.currency)
@@ -455,7 +466,8 @@ int price_http_resolve(struct req *r)
     if (rc)
         return rc;
     a.c.trace = 1;
-    rc = price_load_skus(r->db, r->ar, r->ctx.tenant_id, r->ctx.org_id, &a.sku_id, 1, &sku);
+    rc = price_load_skus(r->db, r->ar, &a.c.memo, r->ctx.tenant_id, r->ctx.org_id, &a.sku_id, 1,
+                         &sku);
     if (rc)
         return problem_db(r, rc, "price sku");
     if (!sku) {
@@ -588,7 +600,7 @@ int price_http_resolve_batch(struct req *r)
     skus = arena_alloc(r->ar, sizeof(const struct price_sku *) * n);
     for (size_t i = 0; i < n; i++)
         ids[i] = in[i].sku_id;
-    rc = price_load_skus(r->db, r->ar, r->ctx.tenant_id, r->ctx.org_id, ids, n, skus);
+    rc = price_load_skus(r->db, r->ar, &a.c.memo, r->ctx.tenant_id, r->ctx.org_id, ids, n, skus);
     if (rc)
         return problem_db(r, rc, "price skus");
     for (size_t i = 0; i < n; i++)
@@ -667,7 +679,7 @@ static int csv_round(struct req *r, struct ask *a, struct sb *b, const int64_t *
     size_t k = 0;
     int rc;
 
-    rc = price_load_skus(r->db, r->ar, r->ctx.tenant_id, r->ctx.org_id, ids, n, skus);
+    rc = price_load_skus(r->db, r->ar, NULL, r->ctx.tenant_id, r->ctx.org_id, ids, n, skus);
     if (rc)
         return problem_db(r, rc, "price list skus");
     /* a SKU the caller may not read (another brand's, for a manufacturer) is left out */

@@ -16,6 +16,7 @@
 #include "core/money.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
+#include "identity/principal.h"
 #include "pricing/price_cache.h"
 #include "pricing/resolve.h"
 #include "unit.h"
@@ -1455,6 +1456,47 @@ START_TEST(test_rules_cache)
 }
 END_TEST
 
+START_TEST(test_memo)
+{
+    struct price_memo m, off, other;
+    size_t len = 0;
+    const char *v;
+
+    price_cache_flush();
+    price_memo_begin(&m, 41, 5.0);
+    ck_assert_ptr_null(price_memo_get(&m, "tenant", &len));
+    price_memo_put(&m, "tenant", "EUR half_even", 13);
+    v = price_memo_get(&m, "tenant", &len);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(len, 13);
+    ck_assert_str_eq(v, "EUR half_even");
+    ck_assert_ptr_null(price_memo_get(&m, "tenants", &len));
+
+    /* another tenant's memo does not see it */
+    price_memo_begin(&other, 42, 5.0);
+    ck_assert_ptr_null(price_memo_get(&other, "tenant", &len));
+
+    /* a committed write of the tenant: what was kept before is not used again */
+    principal_changed(41);
+    price_memo_begin(&m, 41, 5.0);
+    ck_assert_ptr_null(price_memo_get(&m, "tenant", &len));
+
+    /* nor after ttl seconds */
+    price_memo_put(&m, "channel 7", "1", 1);
+    ck_assert_ptr_nonnull(price_memo_get(&m, "channel 7", &len));
+    m.now += 5.0;
+    ck_assert_ptr_null(price_memo_get(&m, "channel 7", &len));
+
+    /* ttl 0 keeps nothing; NULL memo neither */
+    price_memo_begin(&off, 43, 0);
+    price_memo_put(&off, "tenant", "USD half_even", 13);
+    ck_assert_ptr_null(price_memo_get(&off, "tenant", &len));
+    ck_assert_ptr_null(price_memo_get(NULL, "tenant", &len));
+    price_memo_put(NULL, "tenant", "x", 1);
+    price_cache_flush();
+}
+END_TEST
+
 Suite *resolve_suite(void)
 {
     Suite *s = suite_create("resolve");
@@ -1474,6 +1516,7 @@ Suite *resolve_suite(void)
     tcase_add_test(tc, test_property_empty_higher_book);
     tcase_add_test(tc, test_batch);
     tcase_add_test(tc, test_rules_cache);
+    tcase_add_test(tc, test_memo);
     suite_add_tcase(s, tc);
     return s;
 }
