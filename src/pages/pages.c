@@ -387,6 +387,9 @@ struct json_object *page_data(struct req *r, const char *title)
             rbac_allows(role, RES_PRICE_BOOKS, ACT_READ) &&
             (!r->ctx.org_id || book_org_type_may_manage(r->ctx.org_type)))
             nav_add(r, nav, "/price-books", "Price books");
+        if ((r->ctx.flags & FLAG_BIT(FLAG_PRICE_RESOLUTION)) &&
+            rbac_allows(role, RES_PRICES, ACT_READ))
+            nav_add(r, nav, "/prices/check", "Price check");
         if (rbac_allows(role, RES_EQUIPMENT, ACT_READ))
             nav_add(r, nav, "/equipment", "Equipment");
         if (rbac_allows(role, RES_USERS, ACT_READ))
