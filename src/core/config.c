@@ -50,7 +50,7 @@ static const struct cfg_key cfg_keys[] = {
     {"auth", "access_ttl", CFG_LONG, OFF(access_ttl), "900"},
     {"auth", "refresh_ttl", CFG_LONG, OFF(refresh_ttl), "2592000"},
     {"auth", "principal_ttl", CFG_LONG, OFF(principal_ttl), "1"},
-    {"pricing", "rules_ttl", CFG_LONG, OFF(rules_ttl), "5"},
+    {"pricing", "cache_ttl", CFG_LONG, OFF(cache_ttl), "60"},
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))

@@ -43,7 +43,7 @@ struct config {
     long access_ttl;    /* seconds */
     long refresh_ttl;   /* seconds */
     long principal_ttl; /* seconds a worker may reuse a principal read; 0: never */
-    long rules_ttl;     /* seconds a worker may reuse a price book's rules; 0: never */
+    long cache_ttl;     /* seconds a worker may reuse what it read to price; 0: never */
 };
 
 void config_defaults(struct config *c);

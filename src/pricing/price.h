@@ -35,7 +35,7 @@ struct price_context {
     int64_t at;                 /* ms since the epoch */
     const char *region;         /* NULL: no tax */
     int trace;                  /* 0: no provenance (a batch that does not show it) */
-    double rules_ttl;           /* seconds a kept book's rules may be reused; 0: read them */
+    double cache_ttl;           /* seconds what a worker read to price may be reused; 0: never */
     struct price_memo memo;     /* begun before the first query (price_cache.h) */
     const char *home_currency;  /* the tenant's currency and rounding (price_load_tenant) */
     enum money_rounding rounding;
@@ -76,8 +76,8 @@ int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m,
  * The rules of c's books that can match skus[0..n) (NULL entries skipped): selector sku with
  * their ids, product with their products' ids, category with their categories, and all.
  * A book's rules come from the worker's copy (price_cache.h) when it holds the book at the
- * version c read and c->rules_ttl allows, else it is read whole once (one statement per
- * book) and kept; books too large to keep, or all with rules_ttl 0, have their rules looked
+ * version c read and c->cache_ttl allows, else it is read whole once (one statement per
+ * book) and kept; books too large to keep, or all with cache_ttl 0, have their rules looked
  * up by key in one statement, never all the tenant's rules.
  */
 int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,

@@ -520,8 +520,8 @@ int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
         const struct resolve_rule *kr = NULL;
         size_t kn = 0;
 
-        if (c->rules_ttl <= 0 ||
-            kept_rules(db, ar, tenant_id, &c->books[i], c->rules_ttl, &kr, &kn, &rc)) {
+        if (c->cache_ttl <= 0 ||
+            kept_rules(db, ar, tenant_id, &c->books[i], c->cache_ttl, &kr, &kn, &rc)) {
             sb_printf(&books, "%s%lld", nbig++ ? "," : "", (long long)c->books[i].id);
             continue;
         }

@@ -142,7 +142,7 @@ static int check_access(struct req *r, struct ask *a)
     int preferred, rc;
 
     /* before the first query: what is kept is checked against the counter read now */
-    price_memo_begin(&a->c.memo, r->ctx.tenant_id, (double)r->cfg->rules_ttl);
+    price_memo_begin(&a->c.memo, r->ctx.tenant_id, (double)r->cfg->cache_ttl);
 
     if (!org)
         org = a->c.org_id = r->ctx.org_id;
@@ -199,7 +199,7 @@ static int load_context(struct req *r, struct ask *a)
     if (!rc) {
         if (!a->c.currency)
             a->c.currency = a->c.home_currency;
-        a->c.rules_ttl = (double)r->cfg->rules_ttl;
+        a->c.cache_ttl = (double)r->cfg->cache_ttl;
         rc = price_load_context(r->db, r->ar, r->ctx.tenant_id, &a->c);
     }
     return rc ? problem_db(r, rc, "price context") : 0;
