@@ -14,6 +14,7 @@
 #include "http/write.h"
 #include "pricing/fx.h"
 #include "pricing/price.h"
+#include "pricing/rate_http.h"
 
 /* One row of the FX_COL_* columns as the API shows a rate; the caller owns it. */
 static struct json_object *fx_json(struct arena *ar, const struct db_res *res, int row)
@@ -34,21 +35,9 @@ static struct json_object *fx_json(struct arena *ar, const struct db_res *res, i
     return o;
 }
 
-static int not_found(struct req *r)
-{
-    return problem(r, PROB_NOT_FOUND, "no FX rate at '%s'", r->path);
-}
-
-/* The outbox event of a change: price.updated, as books and rules send it. */
-static int fx_event(struct req *r, const char *change, int64_t id, struct json_object *rate)
-{
-    struct json_object *p = json_arena_own(r->ar, json_object_new_object());
-
-    json_object_object_add(p, "change", json_object_new_string(change));
-    json_object_object_add(p, "fx_rate_id", json_object_new_int64(id));
-    json_object_object_add(p, "fx_rate", json_object_get(rate));
-    return write_event(r, r->ctx.tenant_id, "price.updated", "fx_rate", id, json_text(r->ar, p));
-}
+static const struct rate_kind kind = {
+    "fx_rate", "FX rate", "/v1/fx-rates", &Q_FX_GET, &Q_FX_LOCK, &Q_FX_DELETE, fx_json,
+};
 
 /* A date query parameter (from, to); a bad one is a field error. */
 static const char *date_param(struct req *r, const char *name)
@@ -100,10 +89,9 @@ int fx_http_list(struct req *r)
 int fx_http_create(struct req *r)
 {
     const char *base = NULL, *quote = NULL, *rate = NULL, *date = NULL, *why;
-    struct json_object *body, *out;
+    struct json_object *body;
     struct money_dec d;
-    struct db_res ins, row;
-    int64_t id;
+    struct db_res ins;
     int rc;
     struct jfield f[] = {
         {"base_currency", JF_STRING, JF_REQUIRED, &base, NULL, 3},
@@ -141,70 +129,17 @@ int fx_http_create(struct req *r)
     }
     if (rc)
         goto dberr;
-    id = (int64_t)ins.insert_id;
-    rc = db_exec(r->db, r->ar, &Q_FX_GET, r->ctx.tenant_id, &row, (long long)id);
-    if (!rc && row.nrows != 1)
-        rc = DB_ERR;
-    if (rc)
-        goto dberr;
-    out = json_arena_own(r->ar, fx_json(r->ar, &row, 0));
-    rc = fx_event(r, "fx_rate.created", id, out);
-    if (!rc)
-        rc = write_commit(r, r->ctx.tenant_id, "fx_rate.create", NULL, "fx_rate", id, NULL,
-                          json_text(r->ar, out));
-    if (rc)
-        goto dberr;
-    resp_header(r, "Location", "/v1/fx-rates/%lld", (long long)id);
-    return resp_json(r, 201, out);
+    return rate_http_created(r, &kind, (int64_t)ins.insert_id);
 dberr:
     return problem_rollback(r, rc, "fx create");
 }
 
 int fx_http_get(struct req *r)
 {
-    struct db_res row;
-    int64_t id;
-    int rc;
-
-    if (params_path_id(r, "id", &id) != 0)
-        return not_found(r);
-    rc = db_exec(r->db, r->ar, &Q_FX_GET, r->ctx.tenant_id, &row, (long long)id);
-    if (rc)
-        return problem_db(r, rc, "fx get");
-    if (row.nrows != 1)
-        return not_found(r);
-    return resp_json(r, 200, json_arena_own(r->ar, fx_json(r->ar, &row, 0)));
+    return rate_http_get(r, &kind);
 }
 
 int fx_http_delete(struct req *r)
 {
-    struct db_res cur;
-    struct json_object *before;
-    int64_t id;
-    int rc;
-
-    if (params_path_id(r, "id", &id) != 0)
-        return not_found(r);
-    rc = db_begin(r->db);
-    if (!rc)
-        rc = db_exec(r->db, r->ar, &Q_FX_LOCK, r->ctx.tenant_id, &cur, (long long)id);
-    if (rc)
-        goto dberr;
-    if (cur.nrows != 1) {
-        db_rollback(r->db);
-        return not_found(r);
-    }
-    before = json_arena_own(r->ar, fx_json(r->ar, &cur, 0));
-    rc = db_exec(r->db, r->ar, &Q_FX_DELETE, r->ctx.tenant_id, NULL, (long long)id);
-    if (!rc)
-        rc = fx_event(r, "fx_rate.deleted", id, before);
-    if (!rc)
-        rc = write_commit(r, r->ctx.tenant_id, "fx_rate.delete", NULL, "fx_rate", id,
-                          json_text(r->ar, before), NULL);
-    if (rc)
-        goto dberr;
-    r->status = 204;
-    return 204;
-dberr:
-    return problem_rollback(r, rc, "fx delete");
+    return rate_http_delete(r, &kind);
 }

@@ -15,6 +15,7 @@
 #include "http/write.h"
 #include "pricing/fx.h"
 #include "pricing/price.h"
+#include "pricing/rate_http.h"
 #include "pricing/tax.h"
 
 /* One row of the TAX_COL_* columns as the API shows a rate; the caller owns it. */
@@ -36,21 +37,9 @@ static struct json_object *tax_json(struct arena *ar, const struct db_res *res, 
     return o;
 }
 
-static int not_found(struct req *r)
-{
-    return problem(r, PROB_NOT_FOUND, "no tax rate at '%s'", r->path);
-}
-
-/* The outbox event of a change: price.updated, as books and rules send it. */
-static int tax_event(struct req *r, const char *change, int64_t id, struct json_object *rate)
-{
-    struct json_object *p = json_arena_own(r->ar, json_object_new_object());
-
-    json_object_object_add(p, "change", json_object_new_string(change));
-    json_object_object_add(p, "tax_rate_id", json_object_new_int64(id));
-    json_object_object_add(p, "tax_rate", json_object_get(rate));
-    return write_event(r, r->ctx.tenant_id, "price.updated", "tax_rate", id, json_text(r->ar, p));
-}
+static const struct rate_kind kind = {
+    "tax_rate", "tax rate", "/v1/tax-rates", &Q_TAX_GET, &Q_TAX_LOCK, &Q_TAX_DELETE, tax_json,
+};
 
 int tax_http_list(struct req *r)
 {
@@ -87,10 +76,9 @@ int tax_http_list(struct req *r)
 int tax_http_create(struct req *r)
 {
     const char *region = NULL, *category = NULL, *rate = NULL, *from = NULL, *why;
-    struct json_object *body, *out;
+    struct json_object *body;
     struct money_dec d;
-    struct db_res ins, row;
-    int64_t id;
+    struct db_res ins;
     int rc;
     struct jfield f[] = {
         {"region", JF_STRING, JF_REQUIRED, &region, NULL, TAX_REGION_MAX},
@@ -128,70 +116,17 @@ int tax_http_create(struct req *r)
     }
     if (rc)
         goto dberr;
-    id = (int64_t)ins.insert_id;
-    rc = db_exec(r->db, r->ar, &Q_TAX_GET, r->ctx.tenant_id, &row, (long long)id);
-    if (!rc && row.nrows != 1)
-        rc = DB_ERR;
-    if (rc)
-        goto dberr;
-    out = json_arena_own(r->ar, tax_json(r->ar, &row, 0));
-    rc = tax_event(r, "tax_rate.created", id, out);
-    if (!rc)
-        rc = write_commit(r, r->ctx.tenant_id, "tax_rate.create", NULL, "tax_rate", id, NULL,
-                          json_text(r->ar, out));
-    if (rc)
-        goto dberr;
-    resp_header(r, "Location", "/v1/tax-rates/%lld", (long long)id);
-    return resp_json(r, 201, out);
+    return rate_http_created(r, &kind, (int64_t)ins.insert_id);
 dberr:
     return problem_rollback(r, rc, "tax create");
 }
 
 int tax_http_get(struct req *r)
 {
-    struct db_res row;
-    int64_t id;
-    int rc;
-
-    if (params_path_id(r, "id", &id) != 0)
-        return not_found(r);
-    rc = db_exec(r->db, r->ar, &Q_TAX_GET, r->ctx.tenant_id, &row, (long long)id);
-    if (rc)
-        return problem_db(r, rc, "tax get");
-    if (row.nrows != 1)
-        return not_found(r);
-    return resp_json(r, 200, json_arena_own(r->ar, tax_json(r->ar, &row, 0)));
+    return rate_http_get(r, &kind);
 }
 
 int tax_http_delete(struct req *r)
 {
-    struct db_res cur;
-    struct json_object *before;
-    int64_t id;
-    int rc;
-
-    if (params_path_id(r, "id", &id) != 0)
-        return not_found(r);
-    rc = db_begin(r->db);
-    if (!rc)
-        rc = db_exec(r->db, r->ar, &Q_TAX_LOCK, r->ctx.tenant_id, &cur, (long long)id);
-    if (rc)
-        goto dberr;
-    if (cur.nrows != 1) {
-        db_rollback(r->db);
-        return not_found(r);
-    }
-    before = json_arena_own(r->ar, tax_json(r->ar, &cur, 0));
-    rc = db_exec(r->db, r->ar, &Q_TAX_DELETE, r->ctx.tenant_id, NULL, (long long)id);
-    if (!rc)
-        rc = tax_event(r, "tax_rate.deleted", id, before);
-    if (!rc)
-        rc = write_commit(r, r->ctx.tenant_id, "tax_rate.delete", NULL, "tax_rate", id,
-                          json_text(r->ar, before), NULL);
-    if (rc)
-        goto dberr;
-    r->status = 204;
-    return 204;
-dberr:
-    return problem_rollback(r, rc, "tax delete");
+    return rate_http_delete(r, &kind);
 }
