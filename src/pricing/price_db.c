@@ -1,7 +1,7 @@
 /* What a resolve reads: the SKUs, the candidate books, their rules that can match, FX and tax. */
 #include "pricing/price.h"
 
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -165,6 +165,32 @@ static void book_text(struct sb *t, const struct resolve_book *b, const char *na
     sb_addc(t, '\n');
 }
 
+/* The next number of kept text and the separator after it; -1 when they are not there. */
+static int next_num(const char **p, char sep, long long *v)
+{
+    char *end;
+
+    errno = 0;
+    *v = strtoll(*p, &end, 10);
+    if (errno || end == *p || *end != sep)
+        return -1;
+    *p = end + 1;
+    return 0;
+}
+
+/* The next "<length>:<bytes>" of kept text, or NULL. */
+static const char *next_str(struct arena *ar, const char **p, const char *end)
+{
+    long long n;
+    const char *s;
+
+    if (next_num(p, ':', &n) != 0 || n < 0 || end - *p < n)
+        return NULL;
+    s = arena_strndup(ar, *p, (size_t)n);
+    *p += n;
+    return s;
+}
+
 /* The books of kept text, or -1 when it does not read as book_text() wrote it. */
 static int books_of_text(struct arena *ar, const char *p, const char *end, struct price_context *c)
 {
@@ -175,39 +201,32 @@ static int books_of_text(struct arena *ar, const char *p, const char *end, struc
     c->books = arena_zalloc(ar, sizeof(*c->books) * (n + 1));
     c->book_names = arena_zalloc(ar, sizeof(*c->book_names) * (n + 1));
     c->nbooks = 0;
-    while (p < end) {
+    while (p < end && c->nbooks < n) {
         struct resolve_book *b = &c->books[c->nbooks];
-        long long id, version, org, channel, from, to, priority;
-        int scope, has_from, has_to, used = 0;
-        size_t clen, nlen;
+        long long v[10];
+        const char *currency, *name;
 
-        if (sscanf(p, "%lld %lld %d %lld %lld %d %lld %d %lld %lld %zu:%n", &id, &version, &scope,
-                   &org, &channel, &has_from, &from, &has_to, &to, &priority, &clen, &used) != 11 ||
-            used == 0 || (size_t)(end - p) < (size_t)used + clen)
+        for (int k = 0; k < 10; k++)
+            if (next_num(&p, ' ', &v[k]) != 0)
+                return -1;
+        if (!(currency = next_str(ar, &p, end)) || p >= end || *p++ != ' ' ||
+            !(name = next_str(ar, &p, end)) || p >= end || *p++ != '\n')
             return -1;
-        p += used;
-        b->currency = arena_strndup(ar, p, clen);
-        p += clen;
-        if (sscanf(p, " %zu:%n", &nlen, &used) != 1 || (size_t)(end - p) < (size_t)used + nlen + 1)
-            return -1;
-        p += used;
-        c->book_names[c->nbooks] = arena_strndup(ar, p, nlen);
-        p += nlen + 1;
-        *b = (struct resolve_book){.id = id,
-                                   .scope = (enum price_scope)scope,
-                                   .org_id = org,
-                                   .channel_id = channel,
-                                   .currency = b->currency,
-                                   .version = version,
-                                   .status = PBOOK_ACTIVE,
-                                   .has_from = has_from,
-                                   .has_to = has_to,
-                                   .effective_from = from,
-                                   .effective_to = to,
-                                   .priority = priority};
-        c->nbooks++;
+        *b = (struct resolve_book){.id = v[0],
+                                   .version = v[1],
+                                   .scope = (enum price_scope)v[2],
+                                   .org_id = v[3],
+                                   .channel_id = v[4],
+                                   .has_from = (int)v[5],
+                                   .effective_from = v[6],
+                                   .has_to = (int)v[7],
+                                   .effective_to = v[8],
+                                   .priority = v[9],
+                                   .currency = currency,
+                                   .status = PBOOK_ACTIVE};
+        c->book_names[c->nbooks++] = name;
     }
-    return 0;
+    return p == end ? 0 : -1;
 }
 
 static int load_books(struct db *db, struct arena *ar, int64_t tenant_id, struct price_context *c)
@@ -306,34 +325,24 @@ static int sku_of_text(struct arena *ar, int64_t id, const char *p, size_t len,
                        const struct price_sku **out)
 {
     const char *end = p + len;
-    long long product;
-    int has_cat, used = 0;
-    size_t n;
+    long long product, has_cat;
     struct price_sku *k;
 
     if (len == 1 && *p == '-') {
         *out = NULL;
         return 1;
     }
-    if (sscanf(p, "%lld %d %zu:%n", &product, &has_cat, &n, &used) != 3 || used == 0 ||
-        (size_t)(end - p) < (size_t)used + n)
-        return 0;
     k = arena_zalloc(ar, sizeof(*k));
+    if (next_num(&p, ' ', &product) != 0 || next_num(&p, ' ', &has_cat) != 0 ||
+        !(k->code = next_str(ar, &p, end)) || p >= end || *p++ != ' ' ||
+        !(k->product = next_str(ar, &p, end)))
+        return 0;
+    if (has_cat && (p >= end || *p++ != ' ' || !(k->category = next_str(ar, &p, end))))
+        return 0;
+    if (p != end)
+        return 0;
     k->id = id;
     k->product_id = product;
-    p += used;
-    k->code = arena_strndup(ar, p, n);
-    p += n;
-    if (sscanf(p, " %zu:%n", &n, &used) != 1 || (size_t)(end - p) < (size_t)used + n)
-        return 0;
-    p += used;
-    k->product = arena_strndup(ar, p, n);
-    p += n;
-    if (has_cat) {
-        if (sscanf(p, " %zu:%n", &n, &used) != 1 || (size_t)(end - p) < (size_t)used + n)
-            return 0;
-        k->category = arena_strndup(ar, p + used, n);
-    }
     *out = k;
     return 1;
 }

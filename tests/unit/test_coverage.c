@@ -159,24 +159,9 @@ struct ccase {
     struct json_object *expect;
 };
 
-static const char *srcdir(void)
-{
-    const char *d = getenv("TRELLIS_SRCDIR");
-
-    return d ? d : ".";
-}
-
-static struct json_object *field(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-
-    json_object_object_get_ex(o, key, &v);
-    return v;
-}
-
 static const char *jstr(struct arena *ar, struct json_object *o, const char *key)
 {
-    struct json_object *v = field(o, key);
+    struct json_object *v = unit_field(o, key);
 
     return v && json_object_is_type(v, json_type_string)
                ? arena_strdup(ar, json_object_get_string(v))
@@ -185,21 +170,21 @@ static const char *jstr(struct arena *ar, struct json_object *o, const char *key
 
 static int64_t jint(struct json_object *o, const char *key)
 {
-    struct json_object *v = field(o, key);
+    struct json_object *v = unit_field(o, key);
 
     return v ? json_object_get_int64(v) : 0;
 }
 
 static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
 {
-    struct json_object *orgs = field(c, "orgs"), *rels = field(c, "relationships");
-    struct json_object *e = field(c, "equipment");
+    struct json_object *orgs = unit_field(c, "orgs"), *rels = unit_field(c, "relationships");
+    struct json_object *e = unit_field(c, "equipment");
     struct field_errors fe = {NULL, 0, 0};
     const char *at = jstr(ar, c, "at");
 
     memset(w, 0, sizeof(*w));
     w->name = jstr(ar, c, "name");
-    ck_assert_msg(coverage_policy_parse(ar, field(c, "policy"), &w->policy, &fe) == 0,
+    ck_assert_msg(coverage_policy_parse(ar, unit_field(c, "policy"), &w->policy, &fe) == 0,
                   "%s: bad policy: %s %s", w->name, fe.n ? fe.v[0].field : "",
                   fe.n ? fe.v[0].message : "");
     w->eq.manufacturer_id = jint(e, "manufacturer_id");
@@ -212,7 +197,7 @@ static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
     w->rels = arena_zalloc(ar, (w->nrels + 1) * sizeof(*w->rels));
     for (size_t i = 0; i < w->norgs; i++) {
         struct json_object *o = json_object_array_get_idx(orgs, i),
-                           *certs = field(o, "certifications");
+                           *certs = unit_field(o, "certifications");
         struct coverage_org *g = &w->orgs[i];
         const char *status = jstr(ar, o, "status");
         const char **cv;
@@ -236,28 +221,22 @@ static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
         l->parent_id = jint(r, "parent");
         l->child_id = jint(r, "child");
         l->type = jstr(ar, r, "type");
-        l->preferred = json_object_get_boolean(field(r, "preferred"));
+        l->preferred = json_object_get_boolean(unit_field(r, "preferred"));
         l->active_from = at_of(from ? from : "2020-01-01T00:00:00Z");
         if ((l->has_to = to != NULL))
             l->active_to = at_of(to);
     }
-    w->expect = field(c, "expect");
+    w->expect = unit_field(c, "expect");
 }
 
 static struct json_object *load_cases(void)
 {
-    char path[4096];
-    struct json_object *doc;
-
-    snprintf(path, sizeof(path), "%s/tests/data/coverage_cases.json", srcdir());
-    doc = json_object_from_file(path);
-    ck_assert_msg(doc != NULL, "cannot read %s", path);
-    return doc;
+    return unit_load_json("tests/data/coverage_cases.json");
 }
 
 static const char *expect_cands(struct arena *ar, struct json_object *e)
 {
-    struct json_object *a = field(e, "candidates");
+    struct json_object *a = unit_field(e, "candidates");
     struct sb sb;
 
     sb_init(&sb, ar);
@@ -269,7 +248,7 @@ static const char *expect_cands(struct arena *ar, struct json_object *e)
 
 static const char *expect_chain(struct arena *ar, struct json_object *e)
 {
-    struct json_object *a = field(e, "chain");
+    struct json_object *a = unit_field(e, "chain");
     size_t n = json_object_array_length(a);
     int64_t *v = arena_alloc(ar, (n + 1) * sizeof(*v));
 
@@ -285,7 +264,7 @@ static int check_case(struct arena *ar, const struct ccase *w, int rc,
     struct json_object *e = w->expect;
     const char *cands = cands_text(ar, res), *chain = chain_text(ar, res->chain, res->nchain);
     const char *want_cands = expect_cands(ar, e), *want_chain = expect_chain(ar, e);
-    const char *reason = json_object_get_string(field(e, "reason"));
+    const char *reason = json_object_get_string(unit_field(e, "reason"));
 
     if (rc == COVERAGE_OK && res->org_id == jint(e, "responsible_org_id") &&
         strcmp(coverage_outcome_name(res->outcome), reason) == 0 &&
@@ -300,7 +279,7 @@ static int check_case(struct arena *ar, const struct ccase *w, int rc,
 
 START_TEST(test_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
+    struct json_object *doc = load_cases(), *cases = unit_field(doc, "cases");
     size_t n = json_object_array_length(cases), failed = 0;
     struct arena ar;
     struct sb report;
@@ -343,7 +322,7 @@ END_TEST
 /* "21 taken, 11 not_certified, 1 lower_in_order": the candidates column of the doc's table */
 static const char *doc_cands(struct arena *ar, struct json_object *e)
 {
-    struct json_object *a = field(e, "candidates");
+    struct json_object *a = unit_field(e, "candidates");
     struct sb sb;
 
     if (json_object_array_length(a) == 0)
@@ -363,59 +342,24 @@ static const char *doc_cands(struct arena *ar, struct json_object *e)
    candidates | chain | */
 static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
 {
-    struct json_object *e = field(c, "expect");
-    const char *name = json_object_get_string(field(c, "name"));
+    struct json_object *e = unit_field(c, "expect");
+    const char *name = json_object_get_string(unit_field(c, "name"));
     int64_t org = jint(e, "responsible_org_id");
 
     ck_assert_msg(strchr(name, '|') == NULL, "case name with a '|': %s", name);
     return arena_printf(ar, "| %zu | %s | %s | %s | %s | %s |", i, name,
                         org ? arena_printf(ar, "%lld", (long long)org) : "none",
-                        json_object_get_string(field(e, "reason")), doc_cands(ar, e),
+                        json_object_get_string(unit_field(e, "reason")), doc_cands(ar, e),
                         expect_chain(ar, e));
 }
 
 /* docs/service-coverage.md's table of cases (between its markers) is the data file, row by row. */
 START_TEST(test_doc_matches_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
-    size_t n = json_object_array_length(cases), rows = 0;
-    char path[4096], line[2048];
-    int inside = 0;
-    struct arena ar;
-    FILE *f;
+    struct json_object *doc = load_cases();
 
-    arena_init(&ar, 0);
-    snprintf(path, sizeof(path), "%s/docs/service-coverage.md", srcdir());
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long k;
-        const char *want;
-
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "<!-- coverage cases", 19) == 0)
-            inside = 1;
-        if (strncmp(line, "<!-- end of coverage cases", 26) == 0)
-            inside = 0;
-        if (!inside || strncmp(line, "| ", 2) != 0 || line[2] < '0' || line[2] > '9')
-            continue;
-        k = strtoul(line + 2, NULL, 10);
-        ck_assert_msg(k == rows + 1, "docs/service-coverage.md: row %lu where %zu belongs", k,
-                      rows + 1);
-        ck_assert_msg(rows < n, "docs/service-coverage.md: row %lu is not in the data file", k);
-        want = doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows));
-        ck_assert_msg(strcmp(line, want) == 0,
-                      "docs/service-coverage.md and tests/data/coverage_cases.json disagree:\n"
-                      "  doc:  %s\n  data: %s",
-                      line, want);
-        rows++;
-    }
-    fclose(f);
-    if (rows < n)
-        ck_abort_msg(
-            "docs/service-coverage.md has %zu rows, the data file %zu; the next one is:\n%s", rows,
-            n, doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows)));
-    arena_release(&ar);
+    unit_doc_matches("docs/service-coverage.md", "coverage cases", "tests/data/coverage_cases.json",
+                     unit_field(doc, "cases"), doc_row);
     json_object_put(doc);
 }
 END_TEST

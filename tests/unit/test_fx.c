@@ -43,13 +43,6 @@ static int64_t at_of(const char *s)
     return ms;
 }
 
-static const char *srcdir(void)
-{
-    const char *d = getenv("TRELLIS_SRCDIR");
-
-    return d && *d ? d : ".";
-}
-
 /* ---- the rules of a rate ---------------------------------------------------------------- */
 
 START_TEST(test_fx_check)
@@ -198,7 +191,7 @@ static int doc_rows(const char *name, void (*check)(char **cells, int n, int row
     int inside = 0, rows = 0;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/docs/pricing.md", srcdir());
+    snprintf(path, sizeof(path), "%s/docs/pricing.md", unit_srcdir());
     snprintf(start, sizeof(start), "<!-- %s -->", name);
     snprintf(stop, sizeof(stop), "<!-- end of %s -->", name);
     f = fopen(path, "r");

@@ -42,12 +42,6 @@ static int is_global_table(const char *name, size_t n)
     return 0;
 }
 
-static const char *srcdir(void)
-{
-    const char *d = getenv("TRELLIS_SRCDIR");
-    return d ? d : ".";
-}
-
 START_TEST(test_route_table)
 {
     char msg[256] = "";
@@ -107,7 +101,7 @@ START_TEST(test_migrations)
     int n;
 
     arena_init(&ar, 0);
-    snprintf(path, sizeof(path), "%s/sql/migrations", srcdir());
+    snprintf(path, sizeof(path), "%s/sql/migrations", unit_srcdir());
     n = migrate_scan(&ar, path, &m, err, sizeof(err));
     ck_assert_msg(n > 0, "%s", err);
     for (int i = 0; i < n; i++) {
@@ -172,7 +166,7 @@ static const char *load_doc(const char *name, size_t *len)
     static char buf[1 << 20];
     size_t n;
 
-    snprintf(path, sizeof(path), "%s/docs/%s", srcdir(), name);
+    snprintf(path, sizeof(path), "%s/docs/%s", unit_srcdir(), name);
     f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     n = fread(buf, 1, sizeof(buf) - 1, f);

@@ -199,24 +199,9 @@ struct wcase {
     struct json_object *expect;
 };
 
-static const char *srcdir(void)
-{
-    const char *d = getenv("TRELLIS_SRCDIR");
-
-    return d ? d : ".";
-}
-
-static struct json_object *field(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-
-    json_object_object_get_ex(o, key, &v);
-    return v;
-}
-
 static const char *jstr(struct arena *ar, struct json_object *o, const char *key)
 {
-    struct json_object *v = field(o, key);
+    struct json_object *v = unit_field(o, key);
 
     return v && json_object_is_type(v, json_type_string)
                ? arena_strdup(ar, json_object_get_string(v))
@@ -225,7 +210,7 @@ static const char *jstr(struct arena *ar, struct json_object *o, const char *key
 
 static int64_t jint(struct json_object *o, const char *key)
 {
-    struct json_object *v = field(o, key);
+    struct json_object *v = unit_field(o, key);
 
     return v ? json_object_get_int64(v) : 0;
 }
@@ -233,9 +218,9 @@ static int64_t jint(struct json_object *o, const char *key)
 /* An RFC 3339 field: 1 and *ms when present, 0 when null or absent. */
 static int jtime(struct json_object *o, const char *key, int64_t *ms)
 {
-    const char *s = json_object_get_string(field(o, key));
+    const char *s = json_object_get_string(unit_field(o, key));
 
-    if (!field(o, key))
+    if (!unit_field(o, key))
         return 0;
     *ms = at_of(s);
     return 1;
@@ -243,16 +228,16 @@ static int jtime(struct json_object *o, const char *key, int64_t *ms)
 
 static int jenum(struct json_object *o, const char *key, int (*parse)(const char *))
 {
-    int v = parse(json_object_get_string(field(o, key)));
+    int v = parse(json_object_get_string(unit_field(o, key)));
 
-    ck_assert_msg(v >= 0, "unknown %s '%s'", key, json_object_get_string(field(o, key)));
+    ck_assert_msg(v >= 0, "unknown %s '%s'", key, json_object_get_string(unit_field(o, key)));
     return v;
 }
 
 static void load_case(struct arena *ar, struct json_object *c, struct wcase *w)
 {
-    struct json_object *books = field(c, "books"), *rules = field(c, "rules");
-    struct json_object *x = field(c, "context");
+    struct json_object *books = unit_field(c, "books"), *rules = unit_field(c, "rules");
+    struct json_object *x = unit_field(c, "context");
     int rounding;
 
     memset(w, 0, sizeof(*w));
@@ -293,23 +278,17 @@ static void load_case(struct arena *ar, struct json_object *c, struct wcase *w)
     w->ctx.category = jstr(ar, x, "category");
     w->ctx.org_id = jint(x, "org_id");
     w->ctx.channel_id = jint(x, "channel_id");
-    w->ctx.qty = qty(json_object_get_string(field(x, "qty")));
+    w->ctx.qty = qty(json_object_get_string(unit_field(x, "qty")));
     w->ctx.currency = jstr(ar, x, "currency");
-    w->ctx.at = at_of(json_object_get_string(field(x, "at")));
+    w->ctx.at = at_of(json_object_get_string(unit_field(x, "at")));
     rounding = money_rounding_parse(jstr(ar, x, "rounding"), &w->ctx.rounding);
     ck_assert_int_eq(rounding, 0);
-    w->expect = field(c, "expect");
+    w->expect = unit_field(c, "expect");
 }
 
 static struct json_object *load_cases(void)
 {
-    char path[4096];
-    struct json_object *doc;
-
-    snprintf(path, sizeof(path), "%s/tests/data/pricing_cases.json", srcdir());
-    doc = json_object_from_file(path);
-    ck_assert_msg(doc != NULL, "cannot read %s", path);
-    return doc;
+    return unit_load_json("tests/data/pricing_cases.json");
 }
 
 /* 0 when res is what the case expects; else appends why to report. */
@@ -317,9 +296,9 @@ static int check_case(const struct wcase *w, int rc, const struct resolve_result
                       struct sb *report)
 {
     struct json_object *e = w->expect;
-    const char *amount = json_object_get_string(field(e, "amount"));
+    const char *amount = json_object_get_string(unit_field(e, "amount"));
 
-    if (json_object_get_boolean(field(e, "no_price"))) {
+    if (json_object_get_boolean(unit_field(e, "no_price"))) {
         if (rc == RESOLVE_ENOPRICE)
             return 0;
         sb_printf(report, "\n  %s: rc %d (%s), want no price", w->name, rc,
@@ -364,7 +343,7 @@ static int same_result(struct arena *ar, int rc1, const struct resolve_result *a
 
 START_TEST(test_worked_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
+    struct json_object *doc = load_cases(), *cases = unit_field(doc, "cases");
     size_t n = json_object_array_length(cases), failed = 0;
     struct arena ar;
     struct sb report;
@@ -406,59 +385,27 @@ END_TEST
 /* The row docs/pricing.md shows for case i (1-based): | # | case | amount | book | rule | base | */
 static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
 {
-    struct json_object *e = field(c, "expect"), *x = field(c, "context");
-    const char *name = json_object_get_string(field(c, "name"));
+    struct json_object *e = unit_field(c, "expect"), *x = unit_field(c, "context");
+    const char *name = json_object_get_string(unit_field(c, "name"));
 
     ck_assert_msg(strchr(name, '|') == NULL, "case name with a '|': %s", name);
-    if (json_object_get_boolean(field(e, "no_price")))
+    if (json_object_get_boolean(unit_field(e, "no_price")))
         return arena_printf(ar, "| %zu | %s | no price | - | - | - |", i, name);
-    return arena_printf(
-        ar, "| %zu | %s | %s %s | %lld | %lld | %lld / %lld |", i, name,
-        json_object_get_string(field(e, "amount")), json_object_get_string(field(x, "currency")),
-        (long long)jint(e, "price_book_id"), (long long)jint(e, "rule_id"),
-        (long long)jint(e, "base_price_book_id"), (long long)jint(e, "base_rule_id"));
+    return arena_printf(ar, "| %zu | %s | %s %s | %lld | %lld | %lld / %lld |", i, name,
+                        json_object_get_string(unit_field(e, "amount")),
+                        json_object_get_string(unit_field(x, "currency")),
+                        (long long)jint(e, "price_book_id"), (long long)jint(e, "rule_id"),
+                        (long long)jint(e, "base_price_book_id"),
+                        (long long)jint(e, "base_rule_id"));
 }
 
 /* docs/pricing.md's table of worked cases (between its markers) is the data file, row by row. */
 START_TEST(test_doc_matches_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
-    size_t n = json_object_array_length(cases), rows = 0;
-    char path[4096], line[2048];
-    int inside = 0;
-    struct arena ar;
-    FILE *f;
+    struct json_object *doc = load_cases();
 
-    arena_init(&ar, 0);
-    snprintf(path, sizeof(path), "%s/docs/pricing.md", srcdir());
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long k;
-        const char *want;
-
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "<!-- worked cases", 17) == 0)
-            inside = 1;
-        if (strncmp(line, "<!-- end of worked cases", 24) == 0)
-            inside = 0;
-        if (!inside || strncmp(line, "| ", 2) != 0 || line[2] < '0' || line[2] > '9')
-            continue;
-        k = strtoul(line + 2, NULL, 10);
-        ck_assert_msg(k == rows + 1, "docs/pricing.md: row %lu where %zu belongs", k, rows + 1);
-        ck_assert_msg(rows < n, "docs/pricing.md: row %lu is not in the data file", k);
-        want = doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows));
-        ck_assert_msg(strcmp(line, want) == 0,
-                      "docs/pricing.md and tests/data/pricing_cases.json disagree:\n  doc:  %s\n  "
-                      "data: %s",
-                      line, want);
-        rows++;
-    }
-    fclose(f);
-    if (rows < n)
-        ck_abort_msg("docs/pricing.md has %zu rows, the data file %zu; the next one is:\n%s", rows,
-                     n, doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows)));
-    arena_release(&ar);
+    unit_doc_matches("docs/pricing.md", "worked cases", "tests/data/pricing_cases.json",
+                     unit_field(doc, "cases"), doc_row);
     json_object_put(doc);
 }
 END_TEST

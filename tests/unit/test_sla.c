@@ -58,37 +58,16 @@ static const char *utc_text(struct arena *ar, int64_t ms)
                         (int)(s - days * DAY) % 60, (int)(ms - s * 1000));
 }
 
-static const char *srcdir(void)
-{
-    const char *d = getenv("TRELLIS_SRCDIR");
-
-    return d ? d : ".";
-}
-
-static struct json_object *field(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-
-    json_object_object_get_ex(o, key, &v);
-    return v;
-}
-
 static const char *jstr(struct json_object *o, const char *key)
 {
-    struct json_object *v = field(o, key);
+    struct json_object *v = unit_field(o, key);
 
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
 static struct json_object *load_cases(void)
 {
-    char path[4096];
-    struct json_object *doc;
-
-    snprintf(path, sizeof(path), "%s/tests/data/sla_cases.json", srcdir());
-    doc = json_object_from_file(path);
-    ck_assert_msg(doc != NULL, "cannot read %s", path);
-    return doc;
+    return unit_load_json("tests/data/sla_cases.json");
 }
 
 static const struct sla_calendar *parse_ok(struct arena *ar, struct json_object *v)
@@ -113,7 +92,7 @@ static const struct sla_calendar *parse_text(struct arena *ar, const char *text)
 /* A case's pauses as spans (null: SLA_OPEN). */
 static struct sla_span *case_pauses(struct arena *ar, struct json_object *c, size_t *n)
 {
-    struct json_object *p = field(c, "pauses");
+    struct json_object *p = unit_field(c, "pauses");
     struct sla_span *out;
 
     *n = json_object_array_length(p);
@@ -140,8 +119,8 @@ static const char *rc_name(int rc)
 
 START_TEST(test_worked_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
-    struct json_object *cals = field(doc, "calendars");
+    struct json_object *doc = load_cases(), *cases = unit_field(doc, "cases");
+    struct json_object *cals = unit_field(doc, "calendars");
     size_t n = json_object_array_length(cases), failed = 0;
     struct arena ar;
     struct sb report;
@@ -152,7 +131,7 @@ START_TEST(test_worked_cases)
     for (size_t i = 0; i < n; i++) {
         struct json_object *c = json_object_array_get_idx(cases, i);
         const char *name = jstr(c, "name"), *want = jstr(c, "due"), *err = jstr(c, "error");
-        struct json_object *calv = field(cals, jstr(c, "calendar"));
+        struct json_object *calv = unit_field(cals, jstr(c, "calendar"));
         const struct sla_calendar *cal;
         struct sla_span *p;
         size_t np;
@@ -163,7 +142,7 @@ START_TEST(test_worked_cases)
         ck_assert_msg(jstr(c, "why") != NULL, "%s: no why", name);
         cal = parse_ok(&ar, calv);
         p = case_pauses(&ar, c, &np);
-        target = json_object_get_int64(field(c, "target_minutes")) * MINUTE;
+        target = json_object_get_int64(unit_field(c, "target_minutes")) * MINUTE;
         rc = sla_due(cal, opened, p, np, target, &due);
         if (!want) {
             if (rc != SLA_OK && strcmp(rc_name(rc), err ? err : "") == 0)
@@ -197,7 +176,7 @@ END_TEST
 /* The row docs/service.md shows for case i (1-based). */
 static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
 {
-    struct json_object *p = field(c, "pauses");
+    struct json_object *p = unit_field(c, "pauses");
     const char *name = jstr(c, "name"), *pauses = "-", *due = jstr(c, "due");
 
     ck_assert_msg(strchr(name, '|') == NULL, "case name with a '|': %s", name);
@@ -212,50 +191,17 @@ static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
     }
     return arena_printf(ar, "| %zu | %s | %s | %s | %s | %lld | %s |", i, name, jstr(c, "calendar"),
                         jstr(c, "opened_at"), pauses,
-                        (long long)json_object_get_int64(field(c, "target_minutes")),
+                        (long long)json_object_get_int64(unit_field(c, "target_minutes")),
                         due ? due : arena_printf(ar, "none (%s)", jstr(c, "error")));
 }
 
 /* docs/service.md's table of worked cases (between its markers) is the data file, row by row. */
 START_TEST(test_doc_matches_cases)
 {
-    struct json_object *doc = load_cases(), *cases = field(doc, "cases");
-    size_t n = json_object_array_length(cases), rows = 0;
-    char path[4096], line[4096];
-    int inside = 0;
-    struct arena ar;
-    FILE *f;
+    struct json_object *doc = load_cases();
 
-    arena_init(&ar, 0);
-    snprintf(path, sizeof(path), "%s/docs/service.md", srcdir());
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long k;
-        const char *want;
-
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "<!-- sla cases", 14) == 0)
-            inside = 1;
-        if (strncmp(line, "<!-- end of sla cases", 21) == 0)
-            inside = 0;
-        if (!inside || strncmp(line, "| ", 2) != 0 || line[2] < '0' || line[2] > '9')
-            continue;
-        k = strtoul(line + 2, NULL, 10);
-        ck_assert_msg(k == rows + 1, "docs/service.md: row %lu where %zu belongs", k, rows + 1);
-        ck_assert_msg(rows < n, "docs/service.md: row %lu is not in the data file", k);
-        want = doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows));
-        ck_assert_msg(strcmp(line, want) == 0,
-                      "docs/service.md and tests/data/sla_cases.json disagree:\n  doc:  %s\n  "
-                      "data: %s",
-                      line, want);
-        rows++;
-    }
-    fclose(f);
-    if (rows < n)
-        ck_abort_msg("docs/service.md has %zu rows, the data file %zu; the next one is:\n%s", rows,
-                     n, doc_row(&ar, rows + 1, json_object_array_get_idx(cases, rows)));
-    arena_release(&ar);
+    unit_doc_matches("docs/service.md", "sla cases", "tests/data/sla_cases.json",
+                     unit_field(doc, "cases"), doc_row);
     json_object_put(doc);
 }
 END_TEST

@@ -3,6 +3,20 @@
 #define TESTS_UNIT_UNIT_H
 
 #include <check.h>
+#include <stddef.h>
+
+struct arena;
+struct json_object;
+
+/* cases.c: for the suites driven by a case file (tests/data) */
+const char *unit_srcdir(void);                                          /* TRELLIS_SRCDIR or "." */
+struct json_object *unit_field(struct json_object *o, const char *key); /* or NULL */
+struct json_object *unit_load_json(const char *rel);                    /* the caller puts it */
+/* Row i (from 1) of a doc's table of cases, as the data file says it should read. */
+typedef const char *unit_doc_row_fn(struct arena *ar, size_t i, struct json_object *c);
+/* The table between "<!-- MARKER" and "<!-- end of MARKER" in doc is cases, row by row. */
+void unit_doc_matches(const char *doc, const char *marker, const char *data,
+                      struct json_object *cases, unit_doc_row_fn *row);
 
 Suite *arena_suite(void);
 Suite *sb_suite(void);
