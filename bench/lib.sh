@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # much of it sets variables its callers read
 # bench/lib.sh: what the benchmarks share: a private stack on free ports with nginx's bench
 # locations, bare libfcgi responders, wrk runs and their parsing, CPU time per component
 # from /proc, RSS, medians. Sourced after scripts/stack.sh. The caller sets BENCH_NAME (its
@@ -182,13 +182,16 @@ login() {
 }
 
 # req_args curl|wrk NAME: REQ_ARGS, the options that make NAME's request (a bearer token,
-# a JSON body to POST) for curl or for wrk.
+# a JSON body to POST) for curl or for wrk (which also takes STACK_VAR/wrk/NAME.lua when
+# it exists: a script that varies the requests).
 req_args() {
     REQ_ARGS=()
     if [ -n "${TOKEN[$2]:-}" ]; then
         REQ_ARGS+=(-H "Authorization: Bearer ${TOKEN[$2]}")
     fi
-    if [ -n "${BODY[$2]:-}" ]; then
+    if [ "$1" = wrk ] && [ -z "${BODY[$2]:-}" ] && [ -f "$STACK_VAR/wrk/$2.lua" ]; then
+        REQ_ARGS+=(-s "$STACK_VAR/wrk/$2.lua") # a script that varies the request
+    elif [ -n "${BODY[$2]:-}" ]; then
         if [ "$1" = wrk ]; then
             # logins take tens of ms each: 16 queued ones must not hit wrk's 2 s timeout
             REQ_ARGS+=(-s "$STACK_VAR/wrk/$2.lua" --timeout 10s)
@@ -232,7 +235,6 @@ bare_start() {
         sleep 0.1
     done
     wait_children "$pid" "$WORKERS" "bare-$name"
-    # shellcheck disable=SC2034 # the caller's
     BARE_LAST_PID=$pid
 }
 
@@ -247,14 +249,261 @@ check_path() {
     fi
 }
 
+# --- scale benchmarks: one stack, tenants made by trellis bench-data, wrk in rounds ----
+# (bench/catalog, bench/pricing). The caller also sets NAMES (the wrk runs, in order),
+# LABEL, APP_GROUP (name -> the CPU group that serves it), DURATION, ROUNDS, WARMUP,
+# LOG_LEVEL, ACCESS_TTL, BUFFER_POOL_MIB and the maps SLUG, TENANT_JSON, TENANT_ID,
+# CHANNEL, DEALER, MAKER, DISTRIBUTOR and GEN_SECONDS, declared here.
+declare -A SLUG=() TENANT_JSON=() TENANT_ID=() CHANNEL=() DEALER=() MAKER=() DISTRIBUTOR=()
+declare -A GEN_SECONDS=()
+
+# write_bench_conf: the bare SELECT's location (as in bench/baseline).
+write_bench_conf() {
+    cat >"$STACK_VAR/nginx/bench.conf" <<EOF
+# $BENCH_NAME: the baseline, next to the production locations of this server.
+location = /bench/select {
+    fastcgi_pass unix:$STACK_VAR/run/bare-select.sock;
+    include /etc/nginx/fastcgi_params;
+    fastcgi_param REQUEST_ID \$request_id;
+}
+EOF
+}
+
+# buffer_pool: InnoDB's buffer pool to BUFFER_POOL_MIB (resized online; waits for it).
+buffer_pool() {
+    local n=300 size
+    db_root -e "SET GLOBAL innodb_buffer_pool_size = $((BUFFER_POOL_MIB * 1048576))" ||
+        die "could not resize InnoDB's buffer pool"
+    while :; do
+        size=$(db_root --skip-column-names -e 'SELECT @@innodb_buffer_pool_size')
+        ((size >= BUFFER_POOL_MIB * 1048576)) && return 0
+        ((n-- > 0)) || die "InnoDB's buffer pool is $size bytes, not $BUFFER_POOL_MIB MiB"
+        sleep 0.1
+    done
+}
+
+# generate WHICH ARGS...: a tenant SLUG[WHICH] by trellis bench-data; its JSON in
+# V/bench-WHICH.json (TENANT_JSON[WHICH]), its ids in TENANT_ID, CHANNEL, DEALER, MAKER,
+# DISTRIBUTOR and GEN_SECONDS [WHICH].
+generate() {
+    local which=$1 out=$STACK_VAR/bench-$1.json ids tid ch dealer maker dist secs n
+    shift
+    echo "bench: trellis bench-data --tenant ${SLUG[$which]} $*"
+    if ! "$BUILD/trellis" -c etc/trellis.conf bench-data --tenant "${SLUG[$which]}" "$@" \
+        >"$out" 2>"$STACK_VAR/log/bench-data-$which.log"; then
+        stack_tail "$STACK_VAR/log/bench-data-$which.log"
+        die "trellis bench-data failed for the $which tenant"
+    fi
+    ids=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        console.log(r.tenant_id, r.channel_id, r.dealer_org_id, r.manufacturer_org_id,
+            r.distributor_org_id, r.seconds, r.unpublished_sku_ids.length);' "$out") ||
+        die "could not read $out"
+    read -r tid ch dealer maker dist secs n <<<"$ids"
+    TENANT_ID[$which]=$tid CHANNEL[$which]=$ch DEALER[$which]=$dealer MAKER[$which]=$maker
+    DISTRIBUTOR[$which]=$dist GEN_SECONDS[$which]=$secs
+    ((n == 1000)) || die "the $which tenant has $n unpublished SKUs, not 1000"
+    TENANT_JSON[$which]=$out
+    printf 'bench: %s tenant in %s s: %s\n' "$which" "${GEN_SECONDS[$which]}" \
+        "$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).counts;
+            console.log(Object.entries(c).map(([k, v]) => v + " " + k.replace("_", " ")).join(", "));' "$out")"
+}
+
+# user_body WHICH ROLE: the login body of the tenant's dealer or maker (org_type).
+user_body() {
+    node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        const u = r.users.find((u) => u.org_type === process.argv[2]);
+        if (!u) process.exit(1);
+        console.log(JSON.stringify({ tenant: u.tenant, email: u.email, password: u.password }));' \
+        "${TENANT_JSON[$1]}" "$2" || die "no $2 user in ${TENANT_JSON[$1]}"
+}
+
+# sql_with NAME KEY=VALUE...: the registered statement NAME with each '?' replaced by the
+# value its context asks for (tenant_id = ?: tenant, publication_id = ?: pub, the org the
+# listing is for: org, JSON_TABLE(?: keys, LIMIT ?: limit, a key to start after: 0), so a
+# reordered statement still gets the right values; fails on a '?' it cannot place.
+sql_with() {
+    local name=$1 sql
+    shift
+    sql=$("$BUILD/trellis" -c etc/trellis.conf sql "$name") || return 1
+    # shellcheck disable=SC2016 # JavaScript, not shell
+    node -e 'const [sql, ...kv] = process.argv.slice(1);
+        const v = Object.fromEntries(kv.map((s) => [s.slice(0, s.indexOf("=")), s.slice(s.indexOf("=") + 1)]));
+        const rules = [[/tenant_id = $/, "tenant"], [/channel_id = $/, "channel"],
+            [/child_org_id = $/, "org"], [/UNION ALL SELECT $/, "org"], [/recipient_key = $/, "org"],
+            [/publication_id = $/, "pub"], [/JSON_TABLE\($/, "keys"], [/LIMIT $/, "limit"],
+            [/(sku_id|offering_key) [>=] $/, "zero"]];
+        const q = String.fromCharCode(39);
+        const lit = (x) => /^-?[0-9]+$/.test(x) ? x : q + x.replace(/[\\\x27]/g, "\\$&") + q;
+        v.zero = "0";
+        const parts = sql.split("?");
+        let out = parts[0];
+        for (let i = 1; i < parts.length; i++) {
+            if (v[`@${i}`] !== undefined) {
+                out += lit(v[`@${i}`]) + parts[i];
+                continue;
+            }
+            const rule = rules.find(([re]) => re.test(out));
+            if (!rule || v[rule[1]] === undefined) {
+                console.error(`no value for the parameter after "${out.slice(-40)}"`);
+                process.exit(1);
+            }
+            out += lit(v[rule[1]]) + parts[i];
+        }
+        console.log(out);' "$sql" "$@"
+}
+
+# scale_stack_up: a var dir and free ports, MariaDB with the buffer pool, the schema and
+# the bare SELECT's rows.
+scale_stack_up() {
+    mkdir -p "$ROOT/var"
+    BENCH_VAR=$(mktemp -d "$ROOT/var/bench-XXXXXX")
+    # the longest socket path is V/run/bare-select.sock
+    ((${#BENCH_VAR} + 22 <= 107)) || die "var dir path too long for unix sockets: $BENCH_VAR"
+    TRELLIS_PORT=$(free_port) || die "no free port"
+    TRELLIS_DB_PORT=$(free_port "$TRELLIS_PORT") || die "no free port"
+    export TRELLIS_PORT TRELLIS_DB_PORT
+    stack_init "$BENCH_VAR" "$BUILD" || die "bad stack in $BENCH_VAR"
+    mkdir -p "$STACK_VAR/wrk"
+
+    echo "bench: stack in $STACK_VAR (http $STACK_HTTP_PORT, db $STACK_DB_PORT)"
+    db_start >/dev/null || die "MariaDB did not start"
+    buffer_pool
+    migrate
+    create_bench_rows
+}
+
+# scale_servers_up: the pool, the bare SELECT responder and nginx; their pids in POOL_PID,
+# BARE_SELECT_PID, NGINX_PID and GROUP_PIDS.
+scale_servers_up() {
+    export TRELLIS_SERVER_WORKERS=$WORKERS TRELLIS_SERVER_MAX_REQUESTS=0 TRELLIS_LOG_LEVEL=$LOG_LEVEL
+    export TRELLIS_AUTH_ACCESS_TTL=$ACCESS_TTL
+    # the pool refuses to start without a signing key; a throwaway one unless the stack has one
+    if [ -z "${TRELLIS_AUTH_JWT_SECRET:-}" ]; then
+        TRELLIS_AUTH_JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+        export TRELLIS_AUTH_JWT_SECRET
+    fi
+    pool_start >/dev/null || die "the pool did not start"
+    POOL_PID=$(stack_pid "$STACK_VAR/run/trellis-fcgi.pid")
+    wait_children "$POOL_PID" "$WORKERS" trellis-fcgi
+
+    bare_start select select "$STACK_VAR/run/mysqld.sock" trellis - trellis
+    BARE_SELECT_PID=$BARE_LAST_PID
+
+    write_bench_conf
+    nginx_start >/dev/null || die "nginx did not start"
+    NGINX_PID=$(stack_pid "$STACK_VAR/run/nginx.pid")
+    wait_children "$NGINX_PID" "$(nproc)" nginx # worker_processes auto
+    GROUP_PIDS[nginx]=$(children "$NGINX_PID" | tr '\n' ' ')
+    GROUP_PIDS[pool]=$(children "$POOL_PID" | tr '\n' ' ')
+    GROUP_PIDS[bare_select]=$(children "$BARE_SELECT_PID" | tr '\n' ' ')
+    GROUP_PIDS[mariadb]=$(stack_pid "$STACK_VAR/run/mysqld.pid")
+}
+
+# measure_rounds: a warning when the machine is busy, a warm-up of each of NAMES, then
+# ROUNDS interleaved rounds of wrk on each, with the CPU per request around every run.
+# Sets RPS, P50, P99 (space-separated per round), ROUNDS_JSON, CPU, OTHER_ALL, LOAD_BEFORE,
+# BUSY_PSI and RSS_BEFORE (the pool's RSS after the warm-up).
+declare -A RPS P50 P99 ROUNDS_JSON CPU
+OTHER_ALL=""
+measure_rounds() {
+    local name r out parsed rps p50 p99 reqs non2xx errs g us other steal
+    LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+    read -r BUSY_LOAD BUSY_PSI <<<"$(cpu_busy)"
+    if awk -v l="$BUSY_LOAD" -v p="$BUSY_PSI" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2 || (p != "n/a" && p > 10)) }'; then
+        stack_warn "the machine is busy (load $BUSY_LOAD, CPU pressure $BUSY_PSI %): absolute numbers" \
+            "will be low and ratios noisy; the CPU per request below is the sturdier figure"
+    fi
+
+    echo "bench: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds" \
+        "(about $((${#NAMES[@]} * (WARMUP + ROUNDS * (DURATION + 1)) + 5)) s)"
+    for name in "${NAMES[@]}"; do
+        run_wrk "$name" "$WARMUP" "$STACK_VAR/wrk/$name-warmup.txt"
+    done
+    sleep 1
+    RSS_BEFORE=$(rss_sample "$POOL_PID")
+
+    for ((r = 1; r <= ROUNDS; r++)); do
+        for name in "${NAMES[@]}"; do
+            out=$STACK_VAR/wrk/$name-r$r.txt
+            snapshot "$out.cpu0"
+            run_wrk "$name" "$DURATION" "$out"
+            snapshot "$out.cpu1"
+            parsed=$(parse_wrk "$out") || { cat "$out" >&2; die "could not read wrk's output for $name"; }
+            read -r rps p50 p99 reqs non2xx errs <<<"$parsed"
+            while read -r g us; do
+                CPU[$name.$g]+="$us "
+                case $g in
+                other_pct) other=$us ;;
+                steal_pct) steal=$us ;;
+                esac
+            done < <(run_costs "$out.cpu0" "$out.cpu1" "$reqs")
+            OTHER_ALL+="$other "
+            if ((non2xx > 0)); then
+                cat "$out" >&2
+                show_logs
+                die "$name: $non2xx non-2xx responses in round $r"
+            fi
+            ((errs == 0)) || stack_warn "$name: $errs socket errors in round $r"
+            printf 'bench: round %d/%d  %-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  other load %4.1f %%\n' \
+                "$r" "$ROUNDS" "$name" "$rps" "$p50" "$p99" "$other"
+            RPS[$name]+="$rps "
+            P50[$name]+="$p50 "
+            P99[$name]+="$p99 "
+            ROUNDS_JSON[$name]+="${ROUNDS_JSON[$name]:+, }{\"rps\": $rps, \"p50_ms\": $p50, \"p99_ms\": $p99, \"requests\": $reqs, \"non2xx\": $non2xx, \"socket_errors\": $errs, \"other_cpu_pct\": $other, \"steal_pct\": $steal}"
+            sleep 1
+        done
+    done
+}
+
+# medians_all: M_RPS, M_P50, M_P99 and M_CPU (by NAME.group, .app and .total) of every
+# run of NAMES; OTHER_MEDIAN and OTHER_MAX of the other load.
+declare -A M_RPS M_P50 M_P99 M_CPU
+medians_all() {
+    local name g
+    for name in "${NAMES[@]}"; do
+        # shellcheck disable=SC2086 # the lists are space-separated numbers
+        M_RPS[$name]=$(median ${RPS[$name]})
+        # shellcheck disable=SC2086
+        M_P50[$name]=$(median ${P50[$name]})
+        # shellcheck disable=SC2086
+        M_P99[$name]=$(median ${P99[$name]})
+        for g in "${GROUPS_ALL[@]}" wrk other_pct steal_pct; do
+            # shellcheck disable=SC2086
+            M_CPU[$name.$g]=$(median ${CPU[$name.$g]})
+        done
+        M_CPU[$name.app]=${M_CPU[$name.${APP_GROUP[$name]}]}
+        M_CPU[$name.total]=$(calc "${M_CPU[$name.nginx]} + ${M_CPU[$name.app]} + ${M_CPU[$name.mariadb]}")
+    done
+    # shellcheck disable=SC2086
+    OTHER_MEDIAN=$(median $OTHER_ALL)
+    # shellcheck disable=SC2086
+    OTHER_MAX=$(printf '%s\n' $OTHER_ALL | sort -g | tail -n 1)
+}
+
+# per_round FIGURE A B: the ratios A/B of each round of RPS or P99, space-separated
+per_round() {
+    local -n fig=$1
+    local -a a b
+    local i out=""
+    read -r -a a <<<"${fig[$2]}"
+    read -r -a b <<<"${fig[$3]}"
+    for i in "${!a[@]}"; do
+        out+="$(calc "${a[$i]} / ${b[$i]}" 2) "
+    done
+    printf '%s\n' "${out% }"
+}
+
 # --- measuring ----------------------------------------------------------------------
 
-# run_wrk NAME SECONDS FILE: wrk on the path of NAME; its output in FILE.
+# run_wrk NAME SECONDS FILE: wrk on the path of NAME (with WRK_CONNECTIONS[NAME] connections
+# when set, else CONNECTIONS); its output in FILE.
+declare -A WRK_CONNECTIONS=()
 run_wrk() {
-    local url
+    local url c=${WRK_CONNECTIONS[$1]:-$CONNECTIONS} t=$THREADS
+    ((c >= t)) || t=$c
     url=$(stack_base_url)${URLPATH[$1]}
     req_args wrk "$1"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency "${REQ_ARGS[@]}" "$url" >"$3" 2>&1 &
+    wrk -t"$t" -c"$c" -d"${2}s" --latency "${REQ_ARGS[@]}" "$url" >"$3" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || { cat "$3" >&2; die "wrk failed on $url"; }
     WRK_PID=""
