@@ -399,11 +399,12 @@ scale_servers_up() {
     GROUP_PIDS[mariadb]=$(stack_pid "$STACK_VAR/run/mysqld.pid")
 }
 
-# measure_rounds: a warning when the machine is busy, a warm-up of each of NAMES, then
+# measure_rounds: a warning when the machine is busy, a warm-up of each of NAMES (WARMUP
+# seconds, or WARMUP_SECONDS[NAME]), then
 # ROUNDS interleaved rounds of wrk on each, with the CPU per request around every run.
 # Sets RPS, P50, P99 (space-separated per round), ROUNDS_JSON, CPU, OTHER_ALL, LOAD_BEFORE,
 # BUSY_PSI and RSS_BEFORE (the pool's RSS after the warm-up).
-declare -A RPS P50 P99 ROUNDS_JSON CPU
+declare -A RPS P50 P99 ROUNDS_JSON CPU WARMUP_SECONDS=()
 OTHER_ALL=""
 measure_rounds() {
     local name r out parsed rps p50 p99 reqs non2xx errs g us other steal
@@ -417,7 +418,7 @@ measure_rounds() {
     echo "bench: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds" \
         "(about $((${#NAMES[@]} * (WARMUP + ROUNDS * (DURATION + 1)) + 5)) s)"
     for name in "${NAMES[@]}"; do
-        run_wrk "$name" "$WARMUP" "$STACK_VAR/wrk/$name-warmup.txt"
+        run_wrk "$name" "${WARMUP_SECONDS[$name]:-$WARMUP}" "$STACK_VAR/wrk/$name-warmup.txt"
     done
     sleep 1
     RSS_BEFORE=$(rss_sample "$POOL_PID")
