@@ -23,6 +23,22 @@ struct json_object *unit_field(struct json_object *o, const char *key)
     return v;
 }
 
+const char *unit_jstr(struct arena *ar, struct json_object *o, const char *key)
+{
+    struct json_object *v = unit_field(o, key);
+
+    return v && json_object_is_type(v, json_type_string)
+               ? arena_strdup(ar, json_object_get_string(v))
+               : NULL;
+}
+
+int64_t unit_jint(struct json_object *o, const char *key)
+{
+    struct json_object *v = unit_field(o, key);
+
+    return v ? json_object_get_int64(v) : 0;
+}
+
 struct json_object *unit_load_json(const char *rel)
 {
     char path[4096];

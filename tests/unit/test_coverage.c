@@ -159,37 +159,21 @@ struct ccase {
     struct json_object *expect;
 };
 
-static const char *jstr(struct arena *ar, struct json_object *o, const char *key)
-{
-    struct json_object *v = unit_field(o, key);
-
-    return v && json_object_is_type(v, json_type_string)
-               ? arena_strdup(ar, json_object_get_string(v))
-               : NULL;
-}
-
-static int64_t jint(struct json_object *o, const char *key)
-{
-    struct json_object *v = unit_field(o, key);
-
-    return v ? json_object_get_int64(v) : 0;
-}
-
 static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
 {
     struct json_object *orgs = unit_field(c, "orgs"), *rels = unit_field(c, "relationships");
     struct json_object *e = unit_field(c, "equipment");
     struct field_errors fe = {NULL, 0, 0};
-    const char *at = jstr(ar, c, "at");
+    const char *at = unit_jstr(ar, c, "at");
 
     memset(w, 0, sizeof(*w));
-    w->name = jstr(ar, c, "name");
+    w->name = unit_jstr(ar, c, "name");
     ck_assert_msg(coverage_policy_parse(ar, unit_field(c, "policy"), &w->policy, &fe) == 0,
                   "%s: bad policy: %s %s", w->name, fe.n ? fe.v[0].field : "",
                   fe.n ? fe.v[0].message : "");
-    w->eq.manufacturer_id = jint(e, "manufacturer_id");
-    w->eq.owner_org_id = jint(e, "owner_org_id");
-    w->eq.region = jstr(ar, e, "region");
+    w->eq.manufacturer_id = unit_jint(e, "manufacturer_id");
+    w->eq.owner_org_id = unit_jint(e, "owner_org_id");
+    w->eq.region = unit_jstr(ar, e, "region");
     w->at = at_of(at ? at : "2025-06-01T00:00:00Z");
     w->norgs = json_object_array_length(orgs);
     w->nrels = json_object_array_length(rels);
@@ -199,12 +183,12 @@ static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
         struct json_object *o = json_object_array_get_idx(orgs, i),
                            *certs = unit_field(o, "certifications");
         struct coverage_org *g = &w->orgs[i];
-        const char *status = jstr(ar, o, "status");
+        const char *status = unit_jstr(ar, o, "status");
         const char **cv;
 
-        g->id = jint(o, "id");
-        g->type = jstr(ar, o, "type");
-        g->region = jstr(ar, o, "region");
+        g->id = unit_jint(o, "id");
+        g->type = unit_jstr(ar, o, "type");
+        g->region = unit_jstr(ar, o, "region");
         g->active = !status || strcmp(status, "active") == 0;
         g->ncertifications = certs ? json_object_array_length(certs) : 0;
         cv = arena_alloc(ar, (g->ncertifications + 1) * sizeof(*cv));
@@ -215,12 +199,12 @@ static void load_case(struct arena *ar, struct json_object *c, struct ccase *w)
     for (size_t i = 0; i < w->nrels; i++) {
         struct json_object *r = json_object_array_get_idx(rels, i);
         struct coverage_rel *l = &w->rels[i];
-        const char *from = jstr(ar, r, "active_from"), *to = jstr(ar, r, "active_to");
+        const char *from = unit_jstr(ar, r, "active_from"), *to = unit_jstr(ar, r, "active_to");
 
-        l->id = jint(r, "id");
-        l->parent_id = jint(r, "parent");
-        l->child_id = jint(r, "child");
-        l->type = jstr(ar, r, "type");
+        l->id = unit_jint(r, "id");
+        l->parent_id = unit_jint(r, "parent");
+        l->child_id = unit_jint(r, "child");
+        l->type = unit_jstr(ar, r, "type");
         l->preferred = json_object_get_boolean(unit_field(r, "preferred"));
         l->active_from = at_of(from ? from : "2020-01-01T00:00:00Z");
         if ((l->has_to = to != NULL))
@@ -266,14 +250,14 @@ static int check_case(struct arena *ar, const struct ccase *w, int rc,
     const char *want_cands = expect_cands(ar, e), *want_chain = expect_chain(ar, e);
     const char *reason = json_object_get_string(unit_field(e, "reason"));
 
-    if (rc == COVERAGE_OK && res->org_id == jint(e, "responsible_org_id") &&
+    if (rc == COVERAGE_OK && res->org_id == unit_jint(e, "responsible_org_id") &&
         strcmp(coverage_outcome_name(res->outcome), reason) == 0 &&
         strcmp(cands, want_cands) == 0 && strcmp(chain, want_chain) == 0)
         return 0;
     sb_printf(report,
               "\n  %s: rc %d org %lld %s [%s] chain %s\n     want org %lld %s [%s] chain %s",
               w->name, rc, (long long)res->org_id, coverage_outcome_name(res->outcome), cands,
-              chain, (long long)jint(e, "responsible_org_id"), reason, want_cands, want_chain);
+              chain, (long long)unit_jint(e, "responsible_org_id"), reason, want_cands, want_chain);
     return 1;
 }
 
@@ -344,7 +328,7 @@ static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
 {
     struct json_object *e = unit_field(c, "expect");
     const char *name = json_object_get_string(unit_field(c, "name"));
-    int64_t org = jint(e, "responsible_org_id");
+    int64_t org = unit_jint(e, "responsible_org_id");
 
     ck_assert_msg(strchr(name, '|') == NULL, "case name with a '|': %s", name);
     return arena_printf(ar, "| %zu | %s | %s | %s | %s | %s |", i, name,

@@ -199,22 +199,6 @@ struct wcase {
     struct json_object *expect;
 };
 
-static const char *jstr(struct arena *ar, struct json_object *o, const char *key)
-{
-    struct json_object *v = unit_field(o, key);
-
-    return v && json_object_is_type(v, json_type_string)
-               ? arena_strdup(ar, json_object_get_string(v))
-               : NULL;
-}
-
-static int64_t jint(struct json_object *o, const char *key)
-{
-    struct json_object *v = unit_field(o, key);
-
-    return v ? json_object_get_int64(v) : 0;
-}
-
 /* An RFC 3339 field: 1 and *ms when present, 0 when null or absent. */
 static int jtime(struct json_object *o, const char *key, int64_t *ms)
 {
@@ -241,7 +225,7 @@ static void load_case(struct arena *ar, struct json_object *c, struct wcase *w)
     int rounding;
 
     memset(w, 0, sizeof(*w));
-    w->name = jstr(ar, c, "name");
+    w->name = unit_jstr(ar, c, "name");
     w->nbooks = json_object_array_length(books);
     w->nrules = json_object_array_length(rules);
     w->books = arena_zalloc(ar, (w->nbooks + 1) * sizeof(*w->books));
@@ -250,38 +234,38 @@ static void load_case(struct arena *ar, struct json_object *c, struct wcase *w)
         struct json_object *b = json_object_array_get_idx(books, i);
         struct resolve_book *o = &w->books[i];
 
-        o->id = jint(b, "id");
+        o->id = unit_jint(b, "id");
         o->scope = (enum price_scope)jenum(b, "scope_type", resolve_scope_parse);
-        o->org_id = jint(b, "org_id");
-        o->channel_id = jint(b, "channel_id");
-        o->currency = jstr(ar, b, "currency");
-        o->version = jint(b, "version");
+        o->org_id = unit_jint(b, "org_id");
+        o->channel_id = unit_jint(b, "channel_id");
+        o->currency = unit_jstr(ar, b, "currency");
+        o->version = unit_jint(b, "version");
         o->status = (enum price_book_status)jenum(b, "status", resolve_status_parse);
         o->has_from = jtime(b, "effective_from", &o->effective_from);
         o->has_to = jtime(b, "effective_to", &o->effective_to);
-        o->priority = jint(b, "priority");
+        o->priority = unit_jint(b, "priority");
     }
     for (size_t i = 0; i < w->nrules; i++) {
         struct json_object *r = json_object_array_get_idx(rules, i);
         struct resolve_rule *o = &w->rules[i];
 
-        o->id = jint(r, "id");
-        o->book_id = jint(r, "book_id");
+        o->id = unit_jint(r, "id");
+        o->book_id = unit_jint(r, "book_id");
         o->selector = (enum price_selector)jenum(r, "selector", resolve_selector_parse);
-        o->selector_value = jstr(ar, r, "selector_value");
+        o->selector_value = unit_jstr(ar, r, "selector_value");
         o->type = (enum price_rule_type)jenum(r, "rule_type", resolve_rule_type_parse);
-        o->value = jstr(ar, r, "value");
-        o->min_qty = jstr(ar, r, "min_qty");
+        o->value = unit_jstr(ar, r, "value");
+        o->min_qty = unit_jstr(ar, r, "min_qty");
     }
-    w->ctx.sku_id = jint(x, "sku_id");
-    w->ctx.product_id = jint(x, "product_id");
-    w->ctx.category = jstr(ar, x, "category");
-    w->ctx.org_id = jint(x, "org_id");
-    w->ctx.channel_id = jint(x, "channel_id");
+    w->ctx.sku_id = unit_jint(x, "sku_id");
+    w->ctx.product_id = unit_jint(x, "product_id");
+    w->ctx.category = unit_jstr(ar, x, "category");
+    w->ctx.org_id = unit_jint(x, "org_id");
+    w->ctx.channel_id = unit_jint(x, "channel_id");
     w->ctx.qty = qty(json_object_get_string(unit_field(x, "qty")));
-    w->ctx.currency = jstr(ar, x, "currency");
+    w->ctx.currency = unit_jstr(ar, x, "currency");
     w->ctx.at = at_of(json_object_get_string(unit_field(x, "at")));
-    rounding = money_rounding_parse(jstr(ar, x, "rounding"), &w->ctx.rounding);
+    rounding = money_rounding_parse(unit_jstr(ar, x, "rounding"), &w->ctx.rounding);
     ck_assert_int_eq(rounding, 0);
     w->expect = unit_field(c, "expect");
 }
@@ -308,17 +292,17 @@ static int check_case(const struct wcase *w, int rc, const struct resolve_result
         return 1;
     }
     if (rc != RESOLVE_OK || strcmp(res->amount_text, amount) != 0 ||
-        res->book_id != jint(e, "price_book_id") || res->rule_id != jint(e, "rule_id") ||
-        res->base_book_id != jint(e, "base_price_book_id") ||
-        res->base_rule_id != jint(e, "base_rule_id")) {
+        res->book_id != unit_jint(e, "price_book_id") || res->rule_id != unit_jint(e, "rule_id") ||
+        res->base_book_id != unit_jint(e, "base_price_book_id") ||
+        res->base_rule_id != unit_jint(e, "base_rule_id")) {
         sb_printf(report,
                   "\n  %s: rc %d amount %s book %lld rule %lld base %lld/%lld; want %s %lld %lld "
                   "%lld/%lld",
                   w->name, rc, res->amount_text ? res->amount_text : "-", (long long)res->book_id,
                   (long long)res->rule_id, (long long)res->base_book_id,
-                  (long long)res->base_rule_id, amount, (long long)jint(e, "price_book_id"),
-                  (long long)jint(e, "rule_id"), (long long)jint(e, "base_price_book_id"),
-                  (long long)jint(e, "base_rule_id"));
+                  (long long)res->base_rule_id, amount, (long long)unit_jint(e, "price_book_id"),
+                  (long long)unit_jint(e, "rule_id"), (long long)unit_jint(e, "base_price_book_id"),
+                  (long long)unit_jint(e, "base_rule_id"));
         return 1;
     }
     return 0;
@@ -391,12 +375,12 @@ static const char *doc_row(struct arena *ar, size_t i, struct json_object *c)
     ck_assert_msg(strchr(name, '|') == NULL, "case name with a '|': %s", name);
     if (json_object_get_boolean(unit_field(e, "no_price")))
         return arena_printf(ar, "| %zu | %s | no price | - | - | - |", i, name);
-    return arena_printf(ar, "| %zu | %s | %s %s | %lld | %lld | %lld / %lld |", i, name,
-                        json_object_get_string(unit_field(e, "amount")),
-                        json_object_get_string(unit_field(x, "currency")),
-                        (long long)jint(e, "price_book_id"), (long long)jint(e, "rule_id"),
-                        (long long)jint(e, "base_price_book_id"),
-                        (long long)jint(e, "base_rule_id"));
+    return arena_printf(
+        ar, "| %zu | %s | %s %s | %lld | %lld | %lld / %lld |", i, name,
+        json_object_get_string(unit_field(e, "amount")),
+        json_object_get_string(unit_field(x, "currency")), (long long)unit_jint(e, "price_book_id"),
+        (long long)unit_jint(e, "rule_id"), (long long)unit_jint(e, "base_price_book_id"),
+        (long long)unit_jint(e, "base_rule_id"));
 }
 
 /* docs/pricing.md's table of worked cases (between its markers) is the data file, row by row. */

@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct json_object;
@@ -11,7 +12,10 @@ struct json_object;
 /* cases.c: for the suites driven by a case file (tests/data) */
 const char *unit_srcdir(void);                                          /* TRELLIS_SRCDIR or "." */
 struct json_object *unit_field(struct json_object *o, const char *key); /* or NULL */
-struct json_object *unit_load_json(const char *rel);                    /* the caller puts it */
+/* A string member copied into ar (NULL when absent or not a string); an integer (0). */
+const char *unit_jstr(struct arena *ar, struct json_object *o, const char *key);
+int64_t unit_jint(struct json_object *o, const char *key);
+struct json_object *unit_load_json(const char *rel); /* the caller puts it */
 /* Row i (from 1) of a doc's table of cases, as the data file says it should read. */
 typedef const char *unit_doc_row_fn(struct arena *ar, size_t i, struct json_object *c);
 /* The table between "<!-- MARKER" and "<!-- end of MARKER" in doc is cases, row by row. */
