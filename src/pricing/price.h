@@ -78,7 +78,8 @@ int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m,
  * A book's rules come from the worker's copy (price_cache.h) when it holds the book at the
  * version c read and c->cache_ttl allows, else it is read whole once (one statement per
  * book) and kept; books too large to keep, or all with cache_ttl 0, have their rules looked
- * up by key in one statement, never all the tenant's rules.
+ * up by key in one statement, never all the tenant's rules, and what each (book, version,
+ * key) pair found is kept in c->memo.
  */
 int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                      const struct price_context *c, const struct price_sku *const *skus, size_t n,

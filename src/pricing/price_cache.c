@@ -170,7 +170,7 @@ size_t price_cache_find(const struct resolve_rule *rules, size_t n, enum price_s
 
 /* ---- the memo ------------------------------------------------------------------------- */
 
-#define NMEMO    16384
+#define NMEMO    65536
 #define MEMO_MAX 16384 /* bytes of one value */
 
 struct memo_slot {

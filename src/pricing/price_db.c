@@ -455,6 +455,134 @@ static void rules_add(struct arena *ar, struct rules_out *o, const struct resolv
     o->v[o->n++] = *r;
 }
 
+/*
+ * The rules of a big book that meet one key, as the memo keeps them: per rule its id, type,
+ * value and min_qty ("-": none); the book, selector and value are in the memo's key.
+ */
+static void key_rules_text(struct sb *t, const struct resolve_rule *r)
+{
+    sb_printf(t, "%lld %d %zu:%s ", (long long)r->id, (int)r->type, strlen(r->value), r->value);
+    if (r->min_qty)
+        sb_printf(t, "%zu:%s\n", strlen(r->min_qty), r->min_qty);
+    else
+        sb_adds(t, "-\n");
+}
+
+/* Adds the rules of kept text to o; 0 (and nothing added) when it does not read back. */
+static int key_rules_of_text(struct arena *ar, const struct resolve_book *b, const struct rkey *k,
+                             const char *p, size_t len, struct rules_out *o)
+{
+    const char *end = p + len;
+    struct rules_out got = {0};
+    int sel = resolve_selector_parse(k->sel);
+
+    while (p < end) {
+        struct resolve_rule r = {.book_id = b->id,
+                                 .selector = (enum price_selector)sel,
+                                 .selector_value = sel == PSEL_ALL ? NULL : k->val};
+        long long id, type;
+
+        if (next_num(&p, ' ', &id) != 0 || next_num(&p, ' ', &type) != 0 ||
+            !(r.value = next_str(ar, &p, end)) || p >= end || *p++ != ' ')
+            return 0;
+        if (*p == '-')
+            p++;
+        else if (!(r.min_qty = next_str(ar, &p, end)))
+            return 0;
+        if (p >= end || *p++ != '\n')
+            return 0;
+        r.id = id;
+        r.type = (enum price_rule_type)type;
+        rules_add(ar, &got, &r);
+    }
+    for (size_t i = 0; i < got.n; i++)
+        rules_add(ar, o, &got.v[i]);
+    return 1;
+}
+
+/*
+ * The rules of books too big to keep whole: each (book, key) pair from the memo under the
+ * book's version, the rest looked up in one statement, each pair one range of the index,
+ * and what it found (none included) kept per pair.
+ */
+static int big_rules(struct db *db, struct arena *ar, int64_t tenant_id, const struct price_memo *m,
+                     const struct resolve_book *const *big, size_t nbig, const struct rkey *keys,
+                     size_t nk, struct rules_out *out)
+{
+    size_t np = nbig * nk, need = 0;
+    const char **mkey = arena_alloc(ar, sizeof(*mkey) * (np + 1));
+    struct sb *text = arena_zalloc(ar, sizeof(*text) * (np + 1));
+    char *miss = arena_zalloc(ar, np + 1), *bmiss = arena_zalloc(ar, nbig + 1),
+         *kmiss = arena_zalloc(ar, nk + 1);
+    struct db_res res;
+    struct sb books, kj;
+    int rc, nb = 0, nkj = 0;
+
+    for (size_t b = 0; b < nbig; b++)
+        for (size_t k = 0; k < nk; k++) {
+            size_t i = b * nk + k, len;
+            const char *kept;
+
+            mkey[i] = arena_printf(ar, "rk %lld %lld %s %s", (long long)big[b]->id,
+                                   (long long)big[b]->version, keys[k].sel, keys[k].val);
+            kept = price_memo_get(m, mkey[i], &len);
+            if (kept && key_rules_of_text(ar, big[b], &keys[k], kept, len, out))
+                continue;
+            miss[i] = bmiss[b] = kmiss[k] = 1;
+            need++;
+        }
+    if (need == 0)
+        return 0;
+    sb_init(&books, ar);
+    sb_addc(&books, '[');
+    for (size_t b = 0; b < nbig; b++)
+        if (bmiss[b])
+            sb_printf(&books, "%s%lld", nb++ ? "," : "", (long long)big[b]->id);
+    sb_addc(&books, ']');
+    sb_init(&kj, ar);
+    sb_addc(&kj, '[');
+    for (size_t k = 0; k < nk; k++) {
+        if (!kmiss[k])
+            continue;
+        sb_adds(&kj, nkj++ ? ",[\"" : "[\"");
+        sb_adds(&kj, keys[k].sel);
+        sb_adds(&kj, "\",");
+        if (strcmp(keys[k].sel, "all") == 0)
+            sb_adds(&kj, "null");
+        else
+            sb_add_json_str(&kj, keys[k].val, strlen(keys[k].val));
+        sb_addc(&kj, ']');
+    }
+    sb_addc(&kj, ']');
+    rc = db_exec(db, ar, &Q_PRICE_RULES, tenant_id, &res, books.buf, kj.buf);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < np; i++)
+        if (miss[i])
+            sb_init(&text[i], ar);
+    for (int row = 0; row < res.nrows; row++) {
+        struct resolve_rule r;
+        struct rkey key;
+        const struct rkey *kp;
+        size_t b = 0, i;
+
+        rule_of_row(&res, row, &r);
+        key = (struct rkey){db_at(&res, row, 2)->s, r.selector_value ? r.selector_value : ""};
+        while (b < nbig && big[b]->id != r.book_id)
+            b++;
+        kp = bsearch(&key, keys, nk, sizeof(*keys), rkey_cmp);
+        /* the statement crosses books and keys: a pair the memo gave is in already */
+        if (b == nbig || !kp || !miss[i = b * nk + (size_t)(kp - keys)])
+            continue;
+        rules_add(ar, out, &r);
+        key_rules_text(&text[i], &r);
+    }
+    for (size_t i = 0; i < np; i++)
+        if (miss[i] && !sb_error(&text[i]))
+            price_memo_put(m, mkey[i], text[i].buf ? text[i].buf : "", text[i].len);
+    return 0;
+}
+
 /* The book's rules from the worker's copy, or read whole and kept; 1: too big to keep. */
 static int kept_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                       const struct resolve_book *b, double ttl, const struct resolve_rule **rules,
@@ -491,11 +619,11 @@ int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                      struct resolve_rule **rules, size_t *nrules)
 {
     struct rkey *keys = arena_alloc(ar, sizeof(*keys) * (3 * n + 2));
+    const struct resolve_book **big =
+        arena_alloc(ar, sizeof(const struct resolve_book *) * (c->nbooks + 1));
     struct rules_out out = {0};
-    size_t nk = 0;
-    struct db_res res;
-    struct sb books, kj;
-    int rc = 0, nbig = 0;
+    size_t nk = 0, nbig = 0;
+    int rc = 0;
 
     *rules = NULL;
     *nrules = 0;
@@ -523,15 +651,13 @@ int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
     }
 
     /* kept books: their rules that meet a key, found in memory */
-    sb_init(&books, ar);
-    sb_addc(&books, '[');
     for (size_t i = 0; i < c->nbooks && rc == 0; i++) {
         const struct resolve_rule *kr = NULL;
         size_t kn = 0;
 
         if (c->cache_ttl <= 0 ||
             kept_rules(db, ar, tenant_id, &c->books[i], c->cache_ttl, &kr, &kn, &rc)) {
-            sb_printf(&books, "%s%lld", nbig++ ? "," : "", (long long)c->books[i].id);
+            big[nbig++] = &c->books[i];
             continue;
         }
         for (size_t k = 0; k < nk && rc == 0; k++) {
@@ -543,30 +669,8 @@ int price_load_rules(struct db *db, struct arena *ar, int64_t tenant_id,
                 rules_add(ar, &out, &kr[first + j]);
         }
     }
-    sb_addc(&books, ']');
-    if (rc == 0 && nbig > 0) {
-        /* the others: looked up by key, each (book, key) pair one range of the index */
-        sb_init(&kj, ar);
-        sb_addc(&kj, '[');
-        for (size_t i = 0; i < nk; i++) {
-            sb_adds(&kj, i ? ",[\"" : "[\"");
-            sb_adds(&kj, keys[i].sel);
-            sb_adds(&kj, "\",");
-            if (strcmp(keys[i].sel, "all") == 0)
-                sb_adds(&kj, "null");
-            else
-                sb_add_json_str(&kj, keys[i].val, strlen(keys[i].val));
-            sb_addc(&kj, ']');
-        }
-        sb_addc(&kj, ']');
-        rc = db_exec(db, ar, &Q_PRICE_RULES, tenant_id, &res, books.buf, kj.buf);
-        for (int i = 0; rc == 0 && i < res.nrows; i++) {
-            struct resolve_rule r;
-
-            rule_of_row(&res, i, &r);
-            rules_add(ar, &out, &r);
-        }
-    }
+    if (rc == 0 && nbig > 0)
+        rc = big_rules(db, ar, tenant_id, &c->memo, big, nbig, keys, nk, &out);
     if (rc)
         return rc;
     *rules = out.v;

@@ -399,6 +399,28 @@ test('one round of statements: 1000 distinct SKUs cost what one does; the books 
   assert.match(r, /"used_key_parts":\["tenant_id","price_book_id","selector","selector_value"\]/);
 });
 
+test('a book too big to keep whole: its rules read per key and kept per (book, version, key); a change is seen at once, by every worker', async () => {
+  const w = await world('pbig');
+  const b = await exampleB(w);
+  // 5,001 more rules for SKUs that do not exist put List prices over the 5,000 a worker keeps
+  sql(`INSERT INTO price_rules (tenant_id, price_book_id, selector, selector_value, rule_type, value) SELECT ${w.t.id}, ${b.gl.id}, 'sku', CAST(900000000 + seq AS CHAR), 'fixed', 1 FROM seq_1_to_5001`);
+  const more = await w.rule(b.gl, { selector: 'sku', selector_value: String(w.sb1.id), rule_type: 'fixed', value: '1050' }); // through the API: the book's version moves
+  const both = { channel_id: null, org_id: null, items: [{ sku_id: w.sa1.id }, { sku_id: w.sb1.id }] };
+  const amounts = async () => price(await batch(w.admin, both)).items.map((i) => [i.amount, i.rule_id]);
+  for (let i = 0; i < 8; i++) { // each worker: read by key first, then from what it kept
+    assert.deepEqual(brief(price(await resolve(w.admin, { sku_id: w.sa1.id }))), ['1200.00', 'EUR', b.gl.id, b.glA.id, b.gl.id, b.glA.id]);
+    assert.deepEqual(await amounts(), [['1200.00', b.glA.id], ['1050.00', more.id]]);
+    assert.deepEqual(brief(price(await resolve(w.admin, { sku_id: w.sa1.id, org_id: w.dl1.id, channel_id: w.ch.id }))), ['950.00', 'EUR', b.oc.id, b.ocA1.id, b.oc.id, b.ocA1.id]);
+  }
+  const r = await req('PATCH', `/v1/price-rules/${b.glA.id}`, { headers: { ...bearer(w.admin), 'content-type': 'application/json' }, body: JSON.stringify({ value: '1300' }) });
+  assert.equal(r.status, 200, r.text);
+  await req('DELETE', `/v1/price-rules/${more.id}`, { headers: bearer(w.admin) });
+  for (let i = 0; i < 8; i++) {
+    assert.deepEqual(await amounts(), [['1300.00', b.glA.id], ['1100.00', b.glB.id]]);
+    assert.deepEqual(brief(price(await resolve(w.admin, { sku_id: w.sa1.id, org_id: w.dl1.id }))), ['1274.00', 'EUR', b.org.id, b.orgAll.id, b.gl.id, b.glA.id]);
+  }
+});
+
 test('bad input is 400 naming every field; ids of nothing are 404 (or 422 in a batch) naming them', async () => {
   const w = await world('prbad');
   const b = await exampleB(w);
