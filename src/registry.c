@@ -17,6 +17,7 @@
 #include "pricing/tax.h"
 #include "service/equipment.h"
 #include "service/slapol.h"
+#include "service/stats.h"
 #include "service/ticket.h"
 #include "sys/purge.h"
 #include "tenant/tenant.h"
@@ -30,6 +31,7 @@ const struct db_query *const db_registry[] = {
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
     TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
+    STATS_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

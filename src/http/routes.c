@@ -25,6 +25,7 @@
 #include "service/equipment_http.h"
 #include "service/covpol_http.h"
 #include "service/slapol_http.h"
+#include "service/stats_http.h"
 #include "service/ticket_http.h"
 #include "sys/sys_http.h"
 #include "tenant/tenant_http.h"
@@ -216,6 +217,10 @@ const struct route routes[] = {
     {HTTP_POST, "/v1/equipment/{id}/qr-token", equipment_http_rotate_token, API, "service",
      PERM(RES_EQUIPMENT, ACT_UPDATE)},
     {HTTP_GET, "/v1/equipment/{id}/qr.svg", equipment_http_qr_svg, API, "service",
+     PERM(RES_EQUIPMENT, ACT_READ)},
+    /* service: stats */
+    {HTTP_GET, "/v1/stats/tickets", stats_http_tickets, API, "service", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_GET, "/v1/stats/equipment", stats_http_equipment, API, "service",
      PERM(RES_EQUIPMENT, ACT_READ)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},

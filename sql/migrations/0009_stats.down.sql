@@ -1,0 +1,17 @@
+DROP TRIGGER IF EXISTS equipment_stats_delete;
+DROP TRIGGER IF EXISTS equipment_stats_update;
+DROP TRIGGER IF EXISTS equipment_stats_insert;
+DROP TRIGGER IF EXISTS tickets_stats_delete;
+DROP TRIGGER IF EXISTS tickets_stats_update;
+DROP TRIGGER IF EXISTS tickets_stats_insert;
+DROP TRIGGER IF EXISTS tickets_stats_reopen;
+DROP PROCEDURE IF EXISTS stats_rebuild;
+DROP PROCEDURE IF EXISTS stats_equipment_tickets;
+DROP PROCEDURE IF EXISTS stats_equipment_apply;
+DROP PROCEDURE IF EXISTS stats_ticket_equipment;
+DROP PROCEDURE IF EXISTS stats_ticket_daily;
+DROP TABLE stats_equipment_sku;
+DROP TABLE stats_equipment_warranty;
+DROP TABLE stats_equipment_region;
+DROP TABLE stats_tickets_daily;
+ALTER TABLE tickets DROP COLUMN reopen_count;
