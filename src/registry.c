@@ -11,7 +11,6 @@
 #include "org/rel.h"
 #include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
-#include "pages/pages_tickets.h"
 #include "pricing/book.h"
 #include "pricing/fx.h"
 #include "pricing/price.h"
@@ -24,15 +23,15 @@
 #include "tenant/tenant.h"
 
 const struct db_query *const db_registry[] = {
-    &Q_SELECT_ONE,        &Q_MIGRATIONS_LIST, &Q_MIGRATION_INSERT, &Q_MIGRATION_DELETE,
-    &Q_MIGRATE_LOCK,      &Q_MIGRATE_UNLOCK,  &Q_AUDIT_HEAD,       &Q_AUDIT_SET_HEAD,
-    &Q_AUDIT_INSERT,      &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
-    IDENTITY_QUERIES,     IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
-    &Q_AUDIT_LIST,        DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
-    CHANNEL_QUERIES,      PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
-    BENCH_QUERIES,        BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
-    TAX_QUERIES,          EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
-    PAGES_TICKET_QUERIES, STATS_QUERIES,
+    &Q_SELECT_ONE,    &Q_MIGRATIONS_LIST, &Q_MIGRATION_INSERT, &Q_MIGRATION_DELETE,
+    &Q_MIGRATE_LOCK,  &Q_MIGRATE_UNLOCK,  &Q_AUDIT_HEAD,       &Q_AUDIT_SET_HEAD,
+    &Q_AUDIT_INSERT,  &Q_AUDIT_WALK,      &Q_AUDIT_TENANTS,    &Q_OUTBOX_INSERT,
+    IDENTITY_QUERIES, IDEM_QUERIES,       ORG_QUERIES,         TENANT_QUERIES,
+    &Q_AUDIT_LIST,    DASH_QUERIES,       REL_QUERIES,         PURGE_QUERIES,
+    CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
+    BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
+    TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
+    STATS_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

@@ -14,4 +14,5 @@ DROP TABLE stats_equipment_sku;
 DROP TABLE stats_equipment_warranty;
 DROP TABLE stats_equipment_region;
 DROP TABLE stats_tickets_daily;
+DROP INDEX IF EXISTS ix_equipment_warranty ON equipment;
 ALTER TABLE tickets DROP COLUMN reopen_count;

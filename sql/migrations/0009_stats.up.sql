@@ -6,6 +6,9 @@
 -- How often a ticket went back to open from resolved or closed (first-time fix).
 ALTER TABLE tickets ADD COLUMN reopen_count INT UNSIGNED NOT NULL DEFAULT 0;
 
+-- This month's warranty ends, read to split the month the rollup keeps whole.
+CREATE INDEX IF NOT EXISTS ix_equipment_warranty ON equipment (tenant_id, warranty_end);
+
 -- One row per (scope, org, UTC day of created_at, severity, status). scope 'all' (org_id 0)
 -- counts every ticket of the tenant; 'resp' by responsible org, 'owner' by the equipment's
 -- owner, 'both' those whose responsible org is also the owner (subtracted for an org's

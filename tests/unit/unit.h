@@ -46,5 +46,6 @@ Suite *book_suite(void);
 Suite *fx_suite(void);
 Suite *equipment_suite(void);
 Suite *ticket_suite(void);
+Suite *stats_suite(void);
 
 #endif
