@@ -67,7 +67,9 @@ int price_load_context(struct db *db, struct arena *ar, int64_t tenant_id, struc
 /*
  * The SKUs ids[0..n) as the caller sees them (viewer_org 0: tenant-wide, every SKU; else
  * catalog/product.h's visibility of that organization): out[i] is NULL for an id that names
- * no such SKU. What m keeps is not read again; the rest in one statement.
+ * no such SKU. What m keeps is not read again; the rest in one statement, which checks an
+ * organization's SKUs against the publications it may read (kept in m per organization,
+ * until one of its relationships starts or ends) when there are few of them.
  */
 int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m, int64_t tenant_id,
                     int64_t viewer_org, const int64_t *ids, size_t n, const struct price_sku **out);
@@ -146,10 +148,10 @@ void price_csv_field(struct sb *sb, const char *s);
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_PRICE_SKUS, Q_PRICE_BOOKS, Q_PRICE_RULES, Q_PRICE_BOOK_RULES,
-    Q_PRICE_FX_IN_EFFECT, Q_PRICE_TAX_IN_EFFECT;
+extern const struct db_query Q_PRICE_SKUS, Q_PRICE_SKUS_IN, Q_PRICE_VIEWER_PUBS, Q_PRICE_BOOKS,
+    Q_PRICE_RULES, Q_PRICE_BOOK_RULES, Q_PRICE_FX_IN_EFFECT, Q_PRICE_TAX_IN_EFFECT;
 #define PRICE_QUERIES                                                                              \
-    &Q_PRICE_SKUS, &Q_PRICE_BOOKS, &Q_PRICE_RULES, &Q_PRICE_BOOK_RULES, &Q_PRICE_FX_IN_EFFECT,     \
-        &Q_PRICE_TAX_IN_EFFECT
+    &Q_PRICE_SKUS, &Q_PRICE_SKUS_IN, &Q_PRICE_VIEWER_PUBS, &Q_PRICE_BOOKS, &Q_PRICE_RULES,         \
+        &Q_PRICE_BOOK_RULES, &Q_PRICE_FX_IN_EFFECT, &Q_PRICE_TAX_IN_EFFECT
 
 #endif

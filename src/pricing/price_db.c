@@ -45,6 +45,49 @@ const struct db_query Q_PRICE_SKUS = {
     DBQ_TENANT,
 };
 
+/*
+ * The same visibility, with the publications whose items X may read already known (viewer_pubs
+ * below): one lookup of ix_pubitems_live per publication, not every item of the SKU. Params:
+ * the ids, the tenant, X, X, the publications as a JSON array.
+ */
+const struct db_query Q_PRICE_SKUS_IN = {
+    "price.skus_in",
+    "SELECT k.pos, s.id, s.product_id, s.sku_code, p.name, p.category FROM " IDS_TABLE
+    " JOIN skus s ON s.tenant_id = ? AND s.id = k.id "
+    "JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id "
+    "WHERE (? = 0 OR s.manufacturer_id = ? OR EXISTS (SELECT 1 FROM JSON_TABLE(?, '$[*]' "
+    "COLUMNS (id BIGINT UNSIGNED PATH '$')) vp JOIN publication_items pi "
+    "ON pi.tenant_id = s.tenant_id AND pi.publication_id = vp.id AND pi.to_version IS NULL "
+    "AND pi.sku_id = s.id))",
+    "sLLLs",
+    "LLLsss",
+    DBQ_TENANT,
+};
+
+/*
+ * The publications X published, those to X, and those to all of a parent with a
+ * distributor_of or dealer_of relationship to X, with that relationship's window (so the
+ * caller sees which are live now and when that next changes). Params: X, X, X, the tenant,
+ * X, X.
+ */
+const struct db_query Q_PRICE_VIEWER_PUBS = {
+    "price.viewer_pubs",
+    "SELECT pb.id, pb.publisher_org_id = ? OR pb.recipient_org_id <=> ?, " MS(
+        "rl.active_from") ", " MS("rl.active_to") " FROM publications pb "
+                                                  "LEFT JOIN org_relationships rl ON rl.tenant_id "
+                                                  "= pb.tenant_id "
+                                                  "AND pb.recipient_org_id IS NULL AND "
+                                                  "rl.parent_org_id = pb.publisher_org_id "
+                                                  "AND rl.child_org_id = ? AND rl.relation_type IN "
+                                                  "('distributor_of', 'dealer_of') "
+                                                  "WHERE pb.tenant_id = ? AND (pb.publisher_org_id "
+                                                  "= ? OR pb.recipient_org_id = ? "
+                                                  "OR rl.parent_org_id IS NOT NULL) ORDER BY pb.id",
+    "LLLLLL",
+    "LLLL",
+    DBQ_TENANT,
+};
+
 /* A book as the resolver takes it: id, name, scope, org, channel, currency, version, window. */
 #define BOOK_COLS                                                                                  \
     "id, name, scope_type, org_id, channel_id, currency, version, " MS("effective_from") ", " MS(  \
@@ -347,6 +390,73 @@ static int sku_of_text(struct arena *ar, int64_t id, const char *p, size_t len,
     return 1;
 }
 
+/* More live publications than this for one viewer: its SKUs are checked item by item. */
+#define VIEWER_PUBS_MAX 256
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The live publications whose items viewer may read, as a JSON array, kept in m as
+ * "<until> <array>": until is when one of the viewer's relationships next starts or ends
+ * (0: none does), after which the entry is read again; what else is kept of the viewer's
+ * view is kept under it too. *json NULL: more than VIEWER_PUBS_MAX ("-" kept), or memo off.
+ */
+static int viewer_pubs(struct db *db, struct arena *ar, const struct price_memo *m,
+                       int64_t tenant_id, int64_t viewer, const char **json, long long *until)
+{
+    const char *key = arena_printf(ar, "pubs %lld", (long long)viewer), *kept, *p;
+    int64_t now = wall_ms(), last = 0;
+    long long v = (long long)viewer;
+    struct db_res res;
+    struct sb text;
+    size_t len, n = 0;
+    int rc;
+
+    *json = NULL;
+    *until = 0;
+    if (!m || m->ttl <= 0)
+        return 0;
+    p = kept = price_memo_get(m, key, &len);
+    if (kept && next_num(&p, ' ', until) == 0 && (*until == 0 || *until > now)) {
+        *json = *p == '[' ? p : NULL;
+        return 0;
+    }
+    rc = db_exec(db, ar, &Q_PRICE_VIEWER_PUBS, tenant_id, &res, v, v, v, v, v);
+    if (rc)
+        return rc;
+    *until = 0;
+    sb_init(&text, ar);
+    sb_addc(&text, '[');
+    for (int i = 0; i < res.nrows; i++) {
+        int64_t id = db_at(&res, i, 0)->i, from = db_at(&res, i, 2)->i, to = db_at(&res, i, 3)->i;
+        int has_from = !db_at(&res, i, 2)->null, has_to = !db_at(&res, i, 3)->null;
+        int live = db_at(&res, i, 1)->i == 1 || (has_from && from <= now && (!has_to || to > now));
+
+        /* the next moment a relationship starts or ends */
+        if (has_from && from > now && (!*until || from < *until))
+            *until = from;
+        if (has_to && to > now && (!*until || to < *until))
+            *until = to;
+        if (!live || id == last)
+            continue;
+        sb_printf(&text, "%s%lld", n++ ? "," : "", (long long)id);
+        last = id;
+    }
+    sb_addc(&text, ']');
+    if (sb_error(&text))
+        return 0;
+    *json = n <= VIEWER_PUBS_MAX ? text.buf : NULL;
+    kept = arena_printf(ar, "%lld %s", *until, *json ? *json : "-");
+    price_memo_put(m, key, kept, strlen(kept));
+    return 0;
+}
+
 int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m, int64_t tenant_id,
                     int64_t viewer_org, const int64_t *ids, size_t n, const struct price_sku **out)
 {
@@ -355,19 +465,25 @@ int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m,
     struct db_res res;
     struct sb json, text;
     long long v = (long long)viewer_org;
+    const char *pubs = NULL;
+    long long until = 0;
     size_t missing = 0;
     int rc;
 
     memset(out, 0, sizeof(const struct price_sku *) * n);
     if (n == 0)
         return 0;
+    rc = viewer_org ? viewer_pubs(db, ar, m, tenant_id, viewer_org, &pubs, &until) : 0;
+    if (rc)
+        return rc;
     sb_init(&json, ar);
     sb_addc(&json, '[');
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *kept;
 
-        keys[i] = arena_printf(ar, "sku %lld %lld", v, (long long)ids[i]);
+        /* under the viewer's until: kept no longer than its view of the catalog holds */
+        keys[i] = arena_printf(ar, "sku %lld %lld %lld", v, until, (long long)ids[i]);
         kept = price_memo_get(m, keys[i], &len);
         if (kept && sku_of_text(ar, ids[i], kept, len, &out[i])) {
             found[i] = 1;
@@ -379,7 +495,10 @@ int price_load_skus(struct db *db, struct arena *ar, const struct price_memo *m,
     sb_addc(&json, ']');
     if (missing == 0)
         return 0;
-    rc = db_exec(db, ar, &Q_PRICE_SKUS, tenant_id, &res, json.buf, v, v, v, v, v);
+    if (rc == 0 && pubs)
+        rc = db_exec(db, ar, &Q_PRICE_SKUS_IN, tenant_id, &res, json.buf, v, v, pubs);
+    else if (rc == 0)
+        rc = db_exec(db, ar, &Q_PRICE_SKUS, tenant_id, &res, json.buf, v, v, v, v, v);
     if (rc)
         return rc;
     for (int i = 0; i < res.nrows; i++) {

@@ -527,6 +527,28 @@ test('the price list as CSV: the listing\'s SKUs priced, no_price noted, tax col
   assertProblem(await csv(dl1.token, { org_id: w.dl2.id, channel_id: w.ch.id }), 403, 'forbidden');
 });
 
+test('SKUs reaching a dealer through a publication to all follow the relationship: once it ends, at the time it was set to, no worker prices them', async () => {
+  const w = await world('pwin');
+  const dl3 = created(await post('/v1/orgs', { name: 'DL3', type: 'dealer' }, w.admin));
+  const rel = created(await post(`/v1/orgs/${w.d1.id}/relationships`, { child_org_id: dl3.id, relation_type: 'dealer_of' }, w.admin));
+  const sc1 = await w.sku(w.pa, 'S-C1');
+  const publish = async (by, to) => created(await post(`/v1/channels/${w.ch.id}/catalog/publish`, { publisher_org_id: by.id, org_id: to, items: [{ sku_id: sc1.id }] }, w.admin));
+  await publish(w.acme, w.d1.id);
+  await publish(w.d1, null); // to all of D1's dealers
+  const gl = await w.book({ name: 'List', scope_type: 'global' });
+  await w.rule(gl, { selector: 'sku', selector_value: String(sc1.id), rule_type: 'fixed', value: '10' });
+  const u = await w.user(dl3, 'viewer');
+  for (let i = 0; i < 8; i++) assert.equal(price(await resolve(u.token, { sku_id: sc1.id, channel_id: w.ch.id })).amount, '10.00');
+  const end = Date.now() + 2500;
+  const r = await req('PATCH', `/v1/relationships/${rel.id}`, { headers: { ...bearer(w.admin), 'content-type': 'application/json' }, body: JSON.stringify({ active_to: new Date(end).toISOString() }) });
+  assert.equal(r.status, 200, r.text);
+  for (let i = 0; i < 8 && Date.now() < end - 500; i++) assert.equal(price(await resolve(u.token, { sku_id: sc1.id, channel_id: w.ch.id })).amount, '10.00');
+  await new Promise((ok) => setTimeout(ok, Math.max(0, end - Date.now()) + 100));
+  for (let i = 0; i < 8; i++) assertProblem(await resolve(u.token, { sku_id: sc1.id, channel_id: w.ch.id }), 404, 'not_found');
+  // a tenant-wide caller still prices it for DL3
+  assert.equal(price(await resolve(w.admin, { sku_id: sc1.id, channel_id: w.ch.id, org_id: dl3.id })).amount, '10.00');
+});
+
 test('who may price for whom: tenant-wide any; a dealer its own; a manufacturer or distributor its direct children; SKUs as the catalog shows them', async () => {
   const w = await world('pracc');
   const b = await exampleB(w);
