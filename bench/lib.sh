@@ -320,7 +320,8 @@ user_body() {
 # sql_with NAME KEY=VALUE...: the registered statement NAME with each '?' replaced by the
 # value its context asks for (tenant_id = ?: tenant, publication_id = ?: pub, the org the
 # listing is for: org, JSON_TABLE(?: keys, LIMIT ?: limit, a key to start after: 0), so a
-# reordered statement still gets the right values; fails on a '?' it cannot place.
+# reordered statement still gets the right values, or the value of @N for the Nth '?' (NULL
+# stays SQL's NULL); fails on a '?' it cannot place.
 sql_with() {
     local name=$1 sql
     shift
@@ -333,7 +334,7 @@ sql_with() {
             [/publication_id = $/, "pub"], [/JSON_TABLE\($/, "keys"], [/LIMIT $/, "limit"],
             [/(sku_id|offering_key) [>=] $/, "zero"]];
         const q = String.fromCharCode(39);
-        const lit = (x) => /^-?[0-9]+$/.test(x) ? x : q + x.replace(/[\\\x27]/g, "\\$&") + q;
+        const lit = (x) => /^-?[0-9]+$/.test(x) || x === "NULL" ? x : q + x.replace(/[\\\x27]/g, "\\$&") + q;
         v.zero = "0";
         const parts = sql.split("?");
         let out = parts[0];

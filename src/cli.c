@@ -58,12 +58,13 @@ static void usage(FILE *f)
             "                      print TEMPLATE rendered over the JSON (\"-\": stdin);\n"
             "                      partial x: DIR/partials/x.mustache, else DIR/x.mustache\n"
             "  bench-data [--tenant SLUG] [--manufacturers N] [--skus-per-manufacturer N]\n"
-            "             [--distributors N] [--dealers N] [--books N] [--rules N] [--seed N]\n"
-            "             [--replace]\n"
+            "             [--distributors N] [--dealers N] [--books N] [--rules N]\n"
+            "             [--hospitals N] [--equipment N] [--tickets N] [--seed N] [--replace]\n"
             "                      generate a tenant for benchmarks (default 'bench', 5 x 20000\n"
-            "                      SKUs, 50 distributors, 2000 dealers) with publications down\n"
-            "                      every chain, without audit rows or outbox events; prints\n"
-            "                      its logins and the ids bench/catalog uses as JSON\n"
+            "                      SKUs, 50 distributors, 2000 dealers, 1000 hospitals, 200000\n"
+            "                      equipment, 1000000 tickets) with publications down every\n"
+            "                      chain, without audit rows or outbox events; prints its\n"
+            "                      logins and the ids the benches use as JSON\n"
             "  sql NAME...         print the SQL of registered statements (for EXPLAIN)\n"
             "  help                this text\n"
             "\n"
@@ -342,11 +343,13 @@ static int cmd_bench_data(struct cli *c, int argc, char **argv)
     static const char *const names[] = {"--manufacturers", "--skus-per-manufacturer",
                                         "--distributors",  "--dealers",
                                         "--books",         "--rules",
-                                        "--seed"};
+                                        "--hospitals",     "--equipment",
+                                        "--tickets",       "--seed"};
     struct benchdata_opts o;
-    int *counts[] = {&o.manufacturers, &o.skus_per_manufacturer,
-                     &o.distributors,  &o.dealers,
-                     &o.books,         &o.rules};
+    int *counts[] = {
+        &o.manufacturers, &o.skus_per_manufacturer, &o.distributors, &o.dealers, &o.books, &o.rules,
+        &o.hospitals};
+    long long *big[] = {&o.equipment, &o.tickets};
     char err[512];
     const char *why;
     int rc;
@@ -370,14 +373,16 @@ static int cmd_bench_data(struct cli *c, int argc, char **argv)
             fprintf(stderr, "trellis: unknown option '%s'\n", argv[i]);
             return 2;
         }
-        n = parse_count(argv[++i], k < 6 ? 1000000 : INT64_MAX);
+        n = parse_count(argv[++i], k < 9 ? 10000000 : INT64_MAX);
         if (n < 0) {
             fprintf(stderr, "trellis: %s: '%s' is not a whole number in range\n", names[k],
                     argv[i]);
             return 2;
         }
-        if (k < 6)
+        if (k < 7)
             *counts[k] = (int)n;
+        else if (k < 9)
+            *big[k - 7] = n;
         else
             o.seed = n;
     }

@@ -11,6 +11,8 @@
 #include "core/secret.h"
 #include "db/db.h"
 #include "identity/identity.h"
+#include "service/benchdata_service.h"
+#include "service/stats.h"
 
 /*
  * The rows come from MariaDB's SEQUENCE engine (seq_1_to_N) and from rows written before,
@@ -421,6 +423,9 @@ void benchdata_defaults(struct benchdata_opts *o)
     o->seed = 1;
     o->books = 2000;
     o->rules = 200000;
+    o->hospitals = 1000;
+    o->equipment = 200000;
+    o->tickets = 1000000;
 }
 
 const char *benchdata_check(const struct benchdata_opts *o)
@@ -443,7 +448,8 @@ const char *benchdata_check(const struct benchdata_opts *o)
         return "--rules must be 0 to 1000000";
     if (o->seed < 0)
         return "--seed must not be negative";
-    return NULL;
+    return bds_check(&(struct bds_opts){
+        .hospitals = o->hospitals, .equipment = o->equipment, .tickets = o->tickets});
 }
 
 /* One run: where it writes, what it made, and how long it took. */
@@ -455,6 +461,7 @@ struct gen {
     struct timespec t0;
     int64_t tid, channel, maker, distributor, dealer, admin;
     long long orgs, products, skus, rels, pubs, items, books, rules;
+    struct bds_result svc;
 };
 
 static double elapsed(const struct gen *g)
@@ -491,6 +498,10 @@ static int purge(struct gen *g, int64_t tid)
     struct db_res pubs;
     int rc = db_exec(g->db, g->ar, &Q_BD_PUB_IDS, tid, &pubs);
 
+    if (rc == 0)
+        rc = stats_bulk_begin(g->db, g->ar);
+    for (size_t i = 0; rc == 0 && i < bds_del_count; i++)
+        rc = drain(g, tid, bds_del_order[i], 0, DEL_BATCH);
     for (int i = 0; rc == 0 && i < pubs.nrows; i++)
         rc = drain(g, tid, &Q_BD_DEL_ITEMS, db_at(&pubs, i, 0)->i, DEL_ITEMS_BATCH);
     for (size_t i = 0; rc == 0 && i < sizeof(del_order) / sizeof(del_order[0]); i++)
@@ -724,11 +735,14 @@ static void print_result(struct gen *g, FILE *out, const struct sb *users,
               "\"price_books\": %lld, \"price_rules\": %lld},\n"
               " \"params\": {\"manufacturers\": %d, \"skus_per_manufacturer\": %d, "
               "\"distributors\": %d, \"dealers\": %d, \"books\": %d, \"rules\": %d, "
-              "\"seed\": %" PRId64 "},\n"
-              " \"seconds\": %.1f}\n",
+              "\"hospitals\": %d, \"equipment\": %lld, \"tickets\": %lld, "
+              "\"seed\": %" PRId64 "},\n \"service\": ",
               g->orgs, g->products, g->skus, g->rels, g->pubs, g->items, g->books, g->rules,
               g->o->manufacturers, g->o->skus_per_manufacturer, g->o->distributors, g->o->dealers,
-              g->o->books, g->o->rules, g->o->seed, elapsed(g));
+              g->o->books, g->o->rules, g->o->hospitals, g->o->equipment, g->o->tickets,
+              g->o->seed);
+    bds_json(&json, &g->svc);
+    sb_printf(&json, ",\n \"seconds\": %.1f}\n", elapsed(g));
     fputs(json.buf, out);
 }
 
@@ -793,6 +807,22 @@ int benchdata_generate(struct db *db, struct arena *ar, const struct benchdata_o
         say(&g, arena_printf(ar, "%lld publication items", g.items));
         rc = make_prices(&g);
     }
+    if (rc == 0) {
+        say(&g, arena_printf(ar, "%lld price books, %lld price rules", g.books, g.rules));
+        rc = bds_generate(db, ar, g.tid,
+                          &(struct bds_opts){.seed = o->seed,
+                                             .hospitals = o->hospitals,
+                                             .dealers = o->dealers,
+                                             .manufacturers = o->manufacturers,
+                                             .skus_per_manufacturer = o->skus_per_manufacturer,
+                                             .equipment = o->equipment,
+                                             .tickets = o->tickets},
+                          &g.svc, progress, &g.t0);
+        g.orgs += g.svc.hospitals;
+        g.rels += g.svc.partners;
+    }
+    if (rc == 0)
+        rc = make_user(&g, "hospital", g.svc.hospital, "hospital", "Hospital 000001", &users);
     if (rc == 0 && sb_error(&users))
         rc = DB_ERR;
     if (rc) {
@@ -803,7 +833,7 @@ int benchdata_generate(struct db *db, struct arena *ar, const struct benchdata_o
                      "; removing the tenant failed too: %s", db_errmsg(db));
         return rc;
     }
-    say(&g, arena_printf(ar, "%lld price books, %lld price rules, done", g.books, g.rules));
+    say(&g, "done");
     print_result(&g, out, &users, &held);
     return 0;
 }

@@ -31,12 +31,15 @@ struct benchdata_opts {
     const char *slug;
     int manufacturers, skus_per_manufacturer, distributors, dealers;
     int books, rules; /* price books and (about) how many rules in all */
+    int hospitals;    /* service (service/benchdata_service.h): hospitals, equipment, tickets */
+    long long equipment, tickets;
     int64_t seed;
     int replace; /* remove the tenant and everything in it first */
 };
 
 /* Sets the defaults: tenant "bench", 5 manufacturers of 20,000 SKUs, 50 distributors,
- * 2,000 dealers, 2,000 price books, 200,000 price rules, seed 1. */
+ * 2,000 dealers, 2,000 price books, 200,000 price rules, 1,000 hospitals, 200,000
+ * equipment, 1,000,000 tickets, seed 1. */
 void benchdata_defaults(struct benchdata_opts *o);
 
 /* NULL when the options are within bounds, else why not. */
