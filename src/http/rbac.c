@@ -118,6 +118,14 @@ const struct rbac_row rbac_table[] = {
     {"engineer", RES_EQUIPMENT, R},
     {"agent", RES_EQUIPMENT, R},
     {"viewer", RES_EQUIPMENT, R},
+    /* service: engineers (who sees which: docs/service.md "Engineers") */
+    {"tenant_admin", RES_ENGINEERS, R | C | U},
+    {"org_admin", RES_ENGINEERS, R | C | U},
+    {"ops_manager", RES_ENGINEERS, R | C | U},
+    {"branch_manager", RES_ENGINEERS, R},
+    {"engineer", RES_ENGINEERS, R},
+    {"agent", RES_ENGINEERS, R},
+    {"viewer", RES_ENGINEERS, R},
 };
 
 const int rbac_table_count = (int)(sizeof(rbac_table) / sizeof(rbac_table[0]));

@@ -23,7 +23,8 @@
     X(RES_TICKETS, "tickets")                                                                      \
     X(RES_SLA_POLICIES, "sla_policies")                                                            \
     X(RES_SERVICE_POLICIES, "service_policies")                                                    \
-    X(RES_EQUIPMENT, "equipment")
+    X(RES_EQUIPMENT, "equipment")                                                                  \
+    X(RES_ENGINEERS, "engineers")
 
 enum rbac_resource {
     RES_NONE = 0, /* any authenticated user */

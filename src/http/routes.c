@@ -24,6 +24,7 @@
 #include "pricing/tax_http.h"
 #include "service/equipment_http.h"
 #include "service/covpol_http.h"
+#include "service/engineer_http.h"
 #include "service/slapol_http.h"
 #include "service/stats_http.h"
 #include "service/ticket_http.h"
@@ -222,6 +223,17 @@ const struct route routes[] = {
     {HTTP_GET, "/v1/stats/tickets", stats_http_tickets, API, "service", PERM(RES_TICKETS, ACT_READ)},
     {HTTP_GET, "/v1/stats/equipment", stats_http_equipment, API, "service",
      PERM(RES_EQUIPMENT, ACT_READ)},
+    /* service: engineers */
+    {HTTP_GET, "/v1/engineers", engineer_http_list, API | R_FLAG(FLAG_ENGINEERS), "service",
+     PERM(RES_ENGINEERS, ACT_READ)},
+    {HTTP_POST, "/v1/engineers", engineer_http_create, API | R_FLAG(FLAG_ENGINEERS), "service",
+     PERM(RES_ENGINEERS, ACT_CREATE)},
+    {HTTP_GET, "/v1/engineers/eligible", engineer_http_eligible, API | R_FLAG(FLAG_ENGINEERS),
+     "service", PERM(RES_ENGINEERS, ACT_READ)},
+    {HTTP_GET, "/v1/engineers/{id}", engineer_http_get, API | R_FLAG(FLAG_ENGINEERS), "service",
+     PERM(RES_ENGINEERS, ACT_READ)},
+    {HTTP_PATCH, "/v1/engineers/{id}", engineer_http_patch, API | R_FLAG(FLAG_ENGINEERS), "service",
+     PERM(RES_ENGINEERS, ACT_UPDATE)},
     {HTTP_GET, "/v1/audit-logs", audit_http_list, API, "audit", PERM(RES_AUDIT, ACT_READ)},
     {HTTP_GET, "/", pages_http_home, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},

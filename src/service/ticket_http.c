@@ -14,6 +14,7 @@
 #include "http/problem.h"
 #include "http/request.h"
 #include "http/write.h"
+#include "service/engineer.h"
 #include "service/ticket.h"
 
 static int not_found(struct req *r)
@@ -267,40 +268,53 @@ int ticket_http_status(struct req *r)
 }
 
 /*
- * Whether engineer_id may take the ticket: for now, an active engineer of the tenant. The one
- * place eligibility grows (orgs, skills, region, availability). NULL, or why not.
+ * Whether engineer_id may take the ticket: the engineers' eligibility (docs/service.md
+ * "Engineers"), the check GET /v1/engineers/eligible applies too. skills (an array of
+ * strings) and region (NULL: the equipment's) are what the job needs. NULL, or why not.
  */
 static const char *engineer_ineligible(struct req *r, struct json_object *ticket,
-                                       int64_t engineer_id, int *rc)
+                                       int64_t engineer_id, struct json_object *skills,
+                                       const char *region, int *rc)
 {
-    struct db_res e;
+    struct engineer_scope s;
+    size_t n = skills ? json_object_array_length(skills) : 0;
+    const char **need = arena_alloc(r->ar, sizeof(*need) * (n + 1));
+    int64_t owner;
 
-    (void)ticket;
-    *rc = db_exec(r->db, r->ar, &Q_TKT_ENGINEER, r->ctx.tenant_id, &e, (long long)engineer_id);
+    *rc = engineer_scope_load(r->db, r->ar, r->ctx.tenant_id,
+                              json_object_get_int64(json_object_object_get(ticket, "id")), region,
+                              &s, &owner);
     if (*rc)
         return NULL;
-    if (e.nrows != 1)
-        return "names no engineer of this tenant";
-    if (strcmp(db_at(&e, 0, 1)->s, "active") != 0)
-        return "names an inactive engineer";
-    return NULL;
+    for (size_t i = 0; i < n; i++)
+        need[i] = json_object_get_string(json_object_array_get_idx(skills, i));
+    s.skills = need;
+    s.nskills = n;
+    return engineer_ticket_check(r->db, r->ar, r->ctx.tenant_id, engineer_id, &s, rc);
 }
 
 int ticket_http_assign(struct req *r)
 {
-    struct json_object *body, *t;
-    const char *why;
+    struct json_object *body, *t, *skills = NULL;
+    const char *why, *region = NULL;
     int64_t id, version, engineer = 0;
-    int rc, st;
+    int rc, st, bad;
     struct jfield f[] = {
         {"engineer_id", JF_INT, JF_REQUIRED, &engineer, NULL, 0},
+        {"skills", JF_ARRAY, 0, &skills, NULL, 0},
+        {"region", JF_STRING, JF_NULLABLE, &region, NULL, ENGINEER_TAG_MAX},
     };
 
     rc = req_json_body(r, &body);
     if (rc)
         return rc;
-    if (json_read_fields(r->ar, body, f, 1, &r->field_errors) == 0 && engineer <= 0)
+    if (json_read_fields(r->ar, body, f, 3, &r->field_errors) == 0 && engineer <= 0)
         field_errors_add(r->ar, &r->field_errors, "engineer_id", "must be a positive id");
+    if (skills && (why = engineer_check_tags(skills, &bad)))
+        field_errors_add(r->ar, &r->field_errors,
+                         bad >= 0 ? arena_printf(r->ar, "skills[%d]", bad) : "skills", "%s", why);
+    if (region && (why = engineer_check_tag(region)))
+        field_errors_add(r->ar, &r->field_errors, "region", "%s", why);
     if (r->field_errors.n)
         return problem(r, PROB_VALIDATION, "the body has invalid fields");
     rc = db_begin(r->db);
@@ -314,7 +328,7 @@ int ticket_http_assign(struct req *r)
         db_rollback(r->db);
         return rc;
     }
-    why = engineer_ineligible(r, t, engineer, &rc);
+    why = engineer_ineligible(r, t, engineer, skills, region, &rc);
     if (rc)
         return problem_rollback(r, rc, "ticket assign");
     if (why) {
