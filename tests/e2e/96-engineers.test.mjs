@@ -86,6 +86,17 @@ test('a tenant admin creates, reads, lists and patches engineers; ETag and If-Ma
     ['engineer.create', 'engineer.update', 'engineer.update']);
   assert.deepEqual(sql(`SELECT event_type FROM outbox_events WHERE tenant_id = ${w.t.id} AND entity = 'engineer' AND entity_id = ${e.id} ORDER BY id`).split('\n'),
     ['engineer.created', 'engineer.updated', 'engineer.updated']);
+  // Idempotency-Key: the same key and body replay the 201 and write nothing more
+  const key = { 'idempotency-key': `eng-${Date.now()}` };
+  const first = await post('/v1/engineers', { name: 'Replayed', org_id: w.dl1.id }, w.admin, key);
+  assert.equal(first.status, 201, first.text);
+  const once = counts(w.t.id);
+  const again = await post('/v1/engineers', { name: 'Replayed', org_id: w.dl1.id }, w.admin, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual(again.json, first.json);
+  assert.equal(counts(w.t.id), once);
+  assertProblem(await post('/v1/engineers', { name: 'Other body' }, w.admin, key), 422, 'unprocessable');
   const audit = JSON.parse(sql(`SELECT JSON_OBJECT('b', JSON_EXTRACT(before_json, '$.availability'), 'a', JSON_EXTRACT(after_json, '$.availability')) FROM audit_log WHERE tenant_id = ${w.t.id} AND entity = 'engineer' AND entity_id = ${e.id} AND action = 'engineer.update' ORDER BY id LIMIT 1`));
   assert.deepEqual(audit, { b: 'busy', a: 'available' });
 });
