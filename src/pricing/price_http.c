@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/currency.h"
 #include "core/json.h"
+#include "core/jw.h"
 #include "core/rfc3339.h"
 #include "db/db.h"
 #include "http/list.h"
@@ -23,9 +24,6 @@
 #include "org/org.h"
 #include "org/rel.h"
 #include "pricing/price.h"
-
-#define JSTR(s) json_object_new_string(s)
-#define JINT(i) json_object_new_int64(i)
 
 /* What a request asked for, before the database is read. */
 struct ask {
@@ -237,48 +235,44 @@ static const char *book_name(const struct price_context *c, int64_t id)
     return NULL;
 }
 
-/* One line of the provenance; NULL members are JSON nulls. */
-static struct json_object *line(const char *kind, int taken, const char *reason)
+/*
+ * One line of the provenance, left open: the members every line has, NULL ones null; the
+ * caller adds its own and ends it.
+ */
+static void line(struct jw *w, const char *kind, int64_t book_id, const char *scope,
+                 int64_t rule_id, const char *rule_type, const char *value, int taken,
+                 const char *reason)
 {
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "kind", JSTR(kind));
-    json_object_object_add(o, "price_book_id", NULL);
-    json_object_object_add(o, "scope_type", NULL);
-    json_object_object_add(o, "rule_id", NULL);
-    json_object_object_add(o, "rule_type", NULL);
-    json_object_object_add(o, "value", NULL);
-    json_object_object_add(o, "taken", json_object_new_boolean(taken));
-    json_object_object_add(o, "reason", JSTR(reason));
-    return o;
+    jw_obj(w, NULL);
+    jw_str(w, "kind", kind);
+    jw_id(w, "price_book_id", book_id);
+    jw_str(w, "scope_type", scope);
+    jw_id(w, "rule_id", rule_id);
+    jw_str(w, "rule_type", rule_type);
+    jw_str(w, "value", value);
+    jw_bool(w, "taken", taken);
+    jw_str(w, "reason", reason);
 }
 
-static void add_steps(struct req *r, const struct price_context *c, struct json_object *out,
+static void add_steps(struct req *r, const struct price_context *c, struct jw *w,
                       const struct resolve_result *res)
 {
     for (size_t i = 0; i < res->nsteps; i++) {
         const struct resolve_step *s = &res->steps[i];
-        struct json_object *o = line(s->rule ? "rule" : "book", s->taken, s->reason);
+        const struct resolve_rule *u = s->rule;
 
-        json_object_object_add(o, "price_book_id", JINT(s->book->id));
-        json_object_object_add(o, "scope_type", JSTR(resolve_scope_name(s->book->scope)));
-        json_object_object_add(o, "currency", JSTR(s->book->currency));
-        if (s->rule) {
-            json_object_object_add(o, "rule_id", JINT(s->rule->id));
-            json_object_object_add(o, "rule_type", JSTR(resolve_rule_type_name(s->rule->type)));
-            json_object_object_add(o, "value",
-                                   JSTR(price_rule_value_text(r->ar, s->rule, s->book->currency)));
-            json_object_object_add(o, "selector", JSTR(resolve_selector_name(s->rule->selector)));
-            json_object_object_add(o, "selector_value",
-                                   s->rule->selector_value ? JSTR(s->rule->selector_value) : NULL);
-            json_object_object_add(
-                o, "min_qty",
-                s->rule->min_qty ? JSTR(price_decimal_text(r->ar, s->rule->min_qty, -1)) : NULL);
+        line(w, u ? "rule" : "book", s->book->id, resolve_scope_name(s->book->scope), u ? u->id : 0,
+             u ? resolve_rule_type_name(u->type) : NULL,
+             u ? price_rule_value_text(r->ar, u, s->book->currency) : NULL, s->taken, s->reason);
+        jw_str(w, "currency", s->book->currency);
+        if (u) {
+            jw_str(w, "selector", resolve_selector_name(u->selector));
+            jw_str(w, "selector_value", u->selector_value);
+            jw_str(w, "min_qty", u->min_qty ? price_decimal_text(r->ar, u->min_qty, -1) : NULL);
         } else {
-            const char *name = book_name(c, s->book->id);
-            json_object_object_add(o, "book_name", name ? JSTR(name) : NULL);
+            jw_str(w, "book_name", book_name(c, s->book->id));
         }
-        json_object_array_add(out, o);
+        jw_end(w);
     }
 }
 
@@ -320,32 +314,30 @@ static const char *tax_reason(struct arena *ar, const struct price_context *c,
         it->tax->effective_from, it->tax_text, it->amount_text);
 }
 
-/* The provenance of an item: its books and rules in each currency tried, FX, tax. */
-static struct json_object *provenance(struct req *r, const struct price_context *c,
-                                      const struct price_item *it)
+/* The provenance of an item under key: its books and rules in each currency tried, FX, tax. */
+static void provenance(struct req *r, const struct price_context *c, const struct price_item *it,
+                       struct jw *w, const char *key)
 {
-    struct json_object *out = json_object_new_array(), *o;
-
-    add_steps(r, c, out, &it->asked);
+    jw_arr(w, key);
+    add_steps(r, c, w, &it->asked);
     if (it->tried_home) {
-        add_steps(r, c, out, &it->home);
-        o = line("fx", it->converted, fx_reason(r->ar, c, it));
+        add_steps(r, c, w, &it->home);
+        line(w, "fx", 0, NULL, 0, NULL, c->has_rate ? c->rate_text : NULL, it->converted,
+             fx_reason(r->ar, c, it));
         if (c->has_rate) {
-            json_object_object_add(o, "value", JSTR(c->rate_text));
-            json_object_object_add(o, "fx_rate_id", JINT(c->rate_id));
-            json_object_object_add(o, "rate_date", JSTR(c->rate_date));
+            jw_int(w, "fx_rate_id", c->rate_id);
+            jw_str(w, "rate_date", c->rate_date);
         }
-        json_object_array_add(out, o);
+        jw_end(w);
     }
     if (c->region && (it->rc == PRICE_OK || it->rc == PRICE_ENOTAX)) {
-        o = line("tax", it->tax != NULL, tax_reason(r->ar, c, it));
-        if (it->tax) {
-            json_object_object_add(o, "value", JSTR(it->tax->rate));
-            json_object_object_add(o, "tax_rate_id", JINT(it->tax->id));
-        }
-        json_object_array_add(out, o);
+        line(w, "tax", 0, NULL, 0, NULL, it->tax ? it->tax->rate : NULL, it->tax != NULL,
+             tax_reason(r->ar, c, it));
+        if (it->tax)
+            jw_int(w, "tax_rate_id", it->tax->id);
+        jw_end(w);
     }
-    return out;
+    jw_end(w);
 }
 
 static const char *item_error_code(int rc)
@@ -385,68 +377,73 @@ static const char *item_detail(struct arena *ar, const struct price_context *c,
 }
 
 /* An item's price members (the answer of a single resolve and each of a batch's items). */
-static void add_price(const struct price_context *c, struct json_object *o,
-                      const struct price_item *it)
+static void add_price(const struct price_context *c, struct jw *w, const struct price_item *it)
 {
     const struct resolve_result *p = it->priced;
 
-    json_object_object_add(o, "amount", JSTR(it->amount_text));
-    json_object_object_add(o, "price_book_id", JINT(p->book_id));
-    json_object_object_add(o, "rule_id", JINT(p->rule_id));
-    json_object_object_add(o, "base_price_book_id", JINT(p->base_book_id));
-    json_object_object_add(o, "base_rule_id", JINT(p->base_rule_id));
+    jw_str(w, "amount", it->amount_text);
+    jw_int(w, "price_book_id", p->book_id);
+    jw_int(w, "rule_id", p->rule_id);
+    jw_int(w, "base_price_book_id", p->base_book_id);
+    jw_int(w, "base_rule_id", p->base_rule_id);
     if (it->converted) {
-        struct json_object *fx = json_object_new_object();
-        json_object_object_add(fx, "fx_rate_id", JINT(c->rate_id));
-        json_object_object_add(fx, "base_currency", JSTR(c->home_currency));
-        json_object_object_add(fx, "quote_currency", JSTR(c->currency));
-        json_object_object_add(fx, "rate", JSTR(c->rate_text));
-        json_object_object_add(fx, "rate_date", JSTR(c->rate_date));
-        json_object_object_add(fx, "base_amount", JSTR(it->home.amount_text));
-        json_object_object_add(o, "fx", fx);
+        jw_obj(w, "fx");
+        jw_int(w, "fx_rate_id", c->rate_id);
+        jw_str(w, "base_currency", c->home_currency);
+        jw_str(w, "quote_currency", c->currency);
+        jw_str(w, "rate", c->rate_text);
+        jw_str(w, "rate_date", c->rate_date);
+        jw_str(w, "base_amount", it->home.amount_text);
+        jw_end(w);
     } else {
-        json_object_object_add(o, "fx", NULL);
+        jw_null(w, "fx");
     }
     if (c->region && it->tax) {
-        json_object_object_add(o, "tax_rate", JSTR(it->tax->rate));
-        json_object_object_add(o, "tax_rate_id", JINT(it->tax->id));
-        json_object_object_add(o, "net", JSTR(it->amount_text));
-        json_object_object_add(o, "tax", JSTR(it->tax_text));
-        json_object_object_add(o, "gross", JSTR(it->gross_text));
+        jw_str(w, "tax_rate", it->tax->rate);
+        jw_int(w, "tax_rate_id", it->tax->id);
+        jw_str(w, "net", it->amount_text);
+        jw_str(w, "tax", it->tax_text);
+        jw_str(w, "gross", it->gross_text);
     }
 }
 
 /* The context members every answer repeats. */
-static void add_context(struct req *r, const struct price_context *c, struct json_object *o)
+static void add_context(struct req *r, const struct price_context *c, struct jw *w)
 {
-    json_object_object_add(o, "currency", JSTR(c->currency));
-    json_object_object_add(o, "at", JSTR(time_text(r->ar, c->at)));
-    json_object_object_add(o, "org_id", c->org_id ? JINT(c->org_id) : NULL);
-    json_object_object_add(o, "channel_id", c->channel_id ? JINT(c->channel_id) : NULL);
+    jw_str(w, "currency", c->currency);
+    jw_str(w, "at", time_text(r->ar, c->at));
+    jw_id(w, "org_id", c->org_id);
+    jw_id(w, "channel_id", c->channel_id);
     if (c->region)
-        json_object_object_add(o, "region", JSTR(c->region));
+        jw_str(w, "region", c->region);
+}
+
+/* The JSON written into b as the answer, or 500 when b failed. */
+static int answer(struct req *r, const struct sb *b)
+{
+    if (sb_error(b))
+        return problem(r, PROB_INTERNAL, "the answer could not be written");
+    return resp_text(r, 200, "application/json", b->buf, b->len);
 }
 
 /*
- * problem() and then one more member in its problem+json (the provenance of a no_price):
- * pages that run the API see it; HTML problems are left as they are.
+ * problem() and then one more member in its problem+json (the provenance of a no_price,
+ * JSON text): pages that run the API see it; HTML problems are left as they are.
  */
-static int problem_with(struct req *r, int status, const char *key, struct json_object *v)
+static int problem_with(struct req *r, int status, const char *key, const char *json)
 {
     struct sb *b = &r->body_out;
 
-    if (r->content_type && strcmp(r->content_type, "application/problem+json") == 0 && b->len > 0 &&
-        b->buf[b->len - 1] == '}') {
-        const char *text = json_text(r->ar, v);
+    if (json && r->content_type && strcmp(r->content_type, "application/problem+json") == 0 &&
+        b->len > 0 && b->buf[b->len - 1] == '}') {
         b->len--;
         b->buf[b->len] = '\0';
         sb_adds(b, ",\"");
         sb_adds(b, key);
         sb_adds(b, "\":");
-        sb_adds(b, text);
+        sb_adds(b, json);
         sb_addc(b, '}');
     }
-    json_object_put(v);
     return status;
 }
 
@@ -457,7 +454,8 @@ int price_http_resolve(struct req *r)
     struct ask a;
     const struct price_sku *sku;
     struct price_item it;
-    struct json_object *out;
+    struct sb b;
+    struct jw w;
     int rc, st;
 
     rc = read_query(r, &a, 1);
@@ -483,23 +481,29 @@ int price_http_resolve(struct req *r)
     rc = price_batch(r, &a.c, &it, 1);
     if (rc)
         return rc;
+    sb_init(&b, r->ar);
     if (it.rc != PRICE_OK) {
         enum problem p = it.rc == PRICE_ENOPRICE || it.rc == PRICE_ENORATE ? PROB_NO_PRICE
                          : it.rc == PRICE_ENOTAX                           ? PROB_NO_TAX_RATE
                          : it.rc == PRICE_EMONEY                           ? PROB_UNPROCESSABLE
                                                                            : PROB_INTERNAL;
+        if (p != PROB_INTERNAL) {
+            jw_init(&w, &b);
+            provenance(r, &a.c, &it, &w, NULL);
+        }
         st = problem(r, p, "%s", item_detail(r->ar, &a.c, &it));
-        return p == PROB_INTERNAL ? st
-                                  : problem_with(r, st, "provenance", provenance(r, &a.c, &it));
+        return p == PROB_INTERNAL || sb_error(&b) ? st : problem_with(r, st, "provenance", b.buf);
     }
-    out = json_arena_own(r->ar, json_object_new_object());
-    json_object_object_add(out, "sku_id", JINT(sku->id));
-    json_object_object_add(out, "sku_code", JSTR(sku->code));
-    json_object_object_add(out, "qty", JSTR(a.qty_text));
-    add_context(r, &a.c, out);
-    add_price(&a.c, out, &it);
-    json_object_object_add(out, "provenance", provenance(r, &a.c, &it));
-    return resp_json(r, 200, out);
+    jw_init(&w, &b);
+    jw_obj(&w, NULL);
+    jw_int(&w, "sku_id", sku->id);
+    jw_str(&w, "sku_code", sku->code);
+    jw_str(&w, "qty", a.qty_text);
+    add_context(r, &a.c, &w);
+    add_price(&a.c, &w, &it);
+    provenance(r, &a.c, &it, &w, "provenance");
+    jw_end(&w);
+    return answer(r, &b);
 }
 
 /* ---- POST /v1/prices/resolve ------------------------------------------------------------- */
@@ -556,7 +560,9 @@ static void read_items(struct req *r, struct json_object *arr, struct bitem **ou
 int price_http_resolve_batch(struct req *r)
 {
     struct ask a;
-    struct json_object *body, *items_in = NULL, *out, *data;
+    struct json_object *body, *items_in = NULL;
+    struct sb b;
+    struct jw w;
     struct bitem *in = NULL;
     struct price_item *items;
     const struct price_sku **skus;
@@ -621,27 +627,31 @@ int price_http_resolve_batch(struct req *r)
     rc = price_batch(r, &a.c, items, n);
     if (rc)
         return rc;
-    out = json_arena_own(r->ar, json_object_new_object());
-    add_context(r, &a.c, out);
-    data = json_object_new_array_ext((int)n);
+    sb_init(&b, r->ar);
+    sb_reserve(&b, 256 * n);
+    jw_init(&w, &b);
+    jw_obj(&w, NULL);
+    add_context(r, &a.c, &w);
+    jw_arr(&w, "items");
     for (size_t i = 0; i < n; i++) {
-        struct json_object *o = json_object_new_object();
         const struct price_item *it = &items[i];
 
-        json_object_object_add(o, "sku_id", JINT(it->sku->id));
-        json_object_object_add(o, "qty", JSTR(dec_text(r->ar, it->qty)));
+        jw_obj(&w, NULL);
+        jw_int(&w, "sku_id", it->sku->id);
+        jw_str(&w, "qty", dec_text(r->ar, it->qty));
         if (it->rc == PRICE_OK) {
-            add_price(&a.c, o, it);
+            add_price(&a.c, &w, it);
         } else {
-            json_object_object_add(o, "error", JSTR(item_error_code(it->rc)));
-            json_object_object_add(o, "detail", JSTR(item_detail(r->ar, &a.c, it)));
+            jw_str(&w, "error", item_error_code(it->rc));
+            jw_str(&w, "detail", item_detail(r->ar, &a.c, it));
         }
         if (trace)
-            json_object_object_add(o, "provenance", provenance(r, &a.c, it));
-        json_object_array_add(data, o);
+            provenance(r, &a.c, it, &w, "provenance");
+        jw_end(&w);
     }
-    json_object_object_add(out, "items", data);
-    return resp_json(r, 200, out);
+    jw_end(&w);
+    jw_end(&w);
+    return answer(r, &b);
 }
 
 /* ---- GET /v1/prices/list.csv ------------------------------------------------------------- */

@@ -1,10 +1,14 @@
-/* Unit tests for core/sb: growth in both backings, the sticky limit, every escaper. */
+/*
+ * Unit tests for core/sb: growth in both backings, the sticky limit, every escaper; and
+ * core/jw, the JSON written into one.
+ */
 #include "core/sb.h"
 
 #include <check.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/jw.h"
 #include "unit.h"
 
 /* _i of the loop tests: 0 malloc-backed, 1 arena-backed. */
@@ -255,6 +259,74 @@ START_TEST(test_reserve)
 }
 END_TEST
 
+/* Every kind of value, nested, with the commas json-c would write, parsed back by json-c. */
+START_TEST(test_jw_values)
+{
+    struct sb sb;
+    struct jw w;
+
+    sb_start(&sb, 1);
+    jw_init(&w, &sb);
+    jw_obj(&w, NULL);
+    jw_str(&w, "s", "a\"b\\c\n\x01/é");
+    jw_str(&w, "none", NULL);
+    jw_int(&w, "i", -9007199254740993LL);
+    jw_id(&w, "id", 7);
+    jw_id(&w, "no_id", 0);
+    jw_bool(&w, "t", 1);
+    jw_bool(&w, "f", 0);
+    jw_null(&w, "n");
+    jw_raw(&w, "raw", "{\"x\":[1,2]}");
+    jw_raw(&w, "raw_null", NULL);
+    jw_arr(&w, "a");
+    jw_int(&w, NULL, 1);
+    jw_obj(&w, NULL);
+    jw_end(&w);
+    jw_arr(&w, NULL);
+    jw_end(&w);
+    jw_str(&w, NULL, "z");
+    jw_end(&w);
+    jw_obj(&w, "empty");
+    jw_end(&w);
+    jw_end(&w);
+    jw_end(&w); /* nothing open: nothing written */
+    ck_assert_int_eq(sb_error(&sb), 0);
+    ck_assert_str_eq(sb.buf, "{\"s\":\"a\\\"b\\\\c\\n\\u0001/é\",\"none\":null,"
+                             "\"i\":-9007199254740993,\"id\":7,\"no_id\":null,\"t\":true,"
+                             "\"f\":false,\"n\":null,\"raw\":{\"x\":[1,2]},\"raw_null\":null,"
+                             "\"a\":[1,{},[],\"z\"],\"empty\":{}}");
+    sb_finish(&sb);
+}
+END_TEST
+
+/* More than 255 values at one level still get their commas; deeper than JW_DEPTH fails. */
+START_TEST(test_jw_long_and_deep)
+{
+    struct sb sb;
+    struct jw w;
+
+    sb_start(&sb, 0);
+    jw_init(&w, &sb);
+    jw_arr(&w, NULL);
+    for (int i = 0; i < 300; i++)
+        jw_int(&w, NULL, i);
+    jw_end(&w);
+    ck_assert_int_eq(sb_error(&sb), 0);
+    ck_assert_ptr_nonnull(strstr(sb.buf, ",255,256,"));
+    ck_assert_ptr_nonnull(strstr(sb.buf, ",299]"));
+    sb_finish(&sb);
+
+    sb_start(&sb, 0);
+    jw_init(&w, &sb);
+    for (int i = 0; i < JW_DEPTH; i++)
+        jw_arr(&w, NULL);
+    ck_assert_int_eq(sb_error(&sb), 0);
+    jw_obj(&w, NULL);
+    ck_assert_int_eq(sb_error(&sb), SB_ETOOBIG);
+    sb_finish(&sb);
+}
+END_TEST
+
 Suite *sb_suite(void)
 {
     Suite *s = suite_create("sb");
@@ -266,6 +338,8 @@ Suite *sb_suite(void)
     tcase_add_loop_test(tc, test_limit_sticky, 0, 2);
     tcase_add_loop_test(tc, test_escape_growth, 0, 2);
     tcase_add_loop_test(tc, test_escape, 0, sizeof(esc_cases) / sizeof(esc_cases[0]));
+    tcase_add_test(tc, test_jw_values);
+    tcase_add_test(tc, test_jw_long_and_deep);
     suite_add_tcase(s, tc);
     return s;
 }
