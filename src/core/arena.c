@@ -64,6 +64,8 @@ void arena_init(struct arena *ar, size_t chunk_size)
     ar->chunk_size = chunk_size ? chunk_size : ARENA_DEFAULT_CHUNK;
     ar->used = 0;
     ar->nallocs = 0;
+    ar->spare = NULL;
+    ar->nspare = 0;
 }
 
 #ifdef ARENA_DEBUG
@@ -111,7 +113,14 @@ void *arena_alloc(struct arena *ar, size_t n)
                 ar->head = c;
             }
         } else {
-            c = chunk_new(ar->chunk_size);
+            if (ar->spare) {
+                c = ar->spare;
+                ar->spare = c->next;
+                ar->nspare--;
+                c->off = 0;
+            } else {
+                c = chunk_new(ar->chunk_size);
+            }
             c->next = ar->head;
             ar->head = c;
         }
@@ -202,8 +211,17 @@ void arena_reset(struct arena *ar)
 #endif
     for (c = ar->head; c; c = next) {
         next = c->next;
-        if (c != keep)
-            free(c);
+        if (c == keep)
+            continue;
+#ifndef ARENA_DEBUG
+        if (c->size == ar->chunk_size && ar->nspare < ARENA_SPARE) {
+            c->next = ar->spare;
+            ar->spare = c;
+            ar->nspare++;
+            continue;
+        }
+#endif
+        free(c);
     }
     if (keep) {
         keep->next = NULL;
@@ -216,7 +234,15 @@ void arena_reset(struct arena *ar)
 
 void arena_release(struct arena *ar)
 {
+    struct arena_chunk *c, *next;
+
     arena_reset(ar);
     free(ar->head);
     ar->head = NULL;
+    for (c = ar->spare; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    ar->spare = NULL;
+    ar->nspare = 0;
 }

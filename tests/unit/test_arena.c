@@ -134,6 +134,31 @@ START_TEST(test_reset_reuses_first_chunk)
 }
 END_TEST
 
+/* Reset keeps up to ARENA_SPARE more default-size chunks, and the next request uses them. */
+START_TEST(test_reset_keeps_spares)
+{
+    struct arena ar;
+
+    arena_init(&ar, 1024);
+    for (int i = 0; i < 100; i++)
+        arena_alloc(&ar, 200); /* about 25 chunks */
+    arena_reset(&ar);
+#ifndef ARENA_DEBUG
+    ck_assert_uint_eq(ar.nspare, ARENA_SPARE);
+    for (int i = 0; i < 12; i++)
+        arena_alloc(&ar, 200); /* the head, then spares */
+    ck_assert_uint_lt(ar.nspare, ARENA_SPARE);
+    arena_reset(&ar);
+    ck_assert_uint_eq(ar.nspare, ARENA_SPARE);
+#else
+    ck_assert_uint_eq(ar.nspare, 0);
+#endif
+    arena_release(&ar);
+    ck_assert_ptr_null(ar.spare);
+    ck_assert_uint_eq(ar.nspare, 0);
+}
+END_TEST
+
 struct defer_log {
     int order[8];
     int n;
@@ -249,6 +274,7 @@ Suite *arena_suite(void)
     tcase_add_test(tc, test_big_allocation);
     tcase_add_test(tc, test_big_first);
     tcase_add_test(tc, test_reset_reuses_first_chunk);
+    tcase_add_test(tc, test_reset_keeps_spares);
     tcase_add_test(tc, test_defers_reverse_once);
     tcase_add_test(tc, test_defer_from_defer);
     tcase_add_test(tc, test_strings);
