@@ -15,6 +15,7 @@
 #include "pricing/fx.h"
 #include "pricing/price.h"
 #include "pricing/tax.h"
+#include "service/benchdata_service.h"
 #include "service/engineer.h"
 #include "service/equipment.h"
 #include "service/slapol.h"
@@ -32,7 +33,7 @@ const struct db_query *const db_registry[] = {
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
     TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
-    STATS_QUERIES,    ENGINEER_QUERIES,
+    STATS_QUERIES,    BDS_QUERIES,        ENGINEER_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));
