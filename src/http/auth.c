@@ -2,6 +2,7 @@
 #include "http/auth.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,16 +106,105 @@ static int64_t grant_id(jwt_t *jwt, const char *name)
     return errno ? 0 : (int64_t)v;
 }
 
+/*
+ * Tokens this worker verified, kept until they expire: a client sends one token for many
+ * requests, and the signature check, the header and claims parsing cost more than the rest
+ * of a small request. An entry is used only for the very same token (compared in constant
+ * time) under the same issuer and the same key, current or previous, as when it was checked.
+ */
+#define NKEPT 64
+
+struct kept_token {
+    char *buf; /* the strings below, one allocation; NULL: empty slot */
+    const char *token, *kid, *secret, *issuer;
+    size_t len;
+    struct auth_claims c; /* role, org_type and jti point into buf */
+};
+
+static struct kept_token kept[NKEPT];
+
+static struct kept_token *kept_slot(const char *token, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)token[i]) * 0x100000001b3u;
+    return &kept[(h >> 32) % NKEPT];
+}
+
+static int same_key(const struct kept_token *k, const char *kid, const char *secret)
+{
+    return kid[0] && strcmp(k->kid, kid) == 0 && strcmp(k->secret, secret) == 0;
+}
+
+/* 1 with the claims of token when this worker checked it under cfg and it has not expired. */
+static int kept_get(struct arena *ar, const struct config *cfg, const char *token, long now,
+                    struct auth_claims *out)
+{
+    size_t len = strlen(token);
+    const struct kept_token *k = kept_slot(token, len);
+
+    if (!k->buf || k->len != len || sodium_memcmp(k->token, token, len) != 0 ||
+        strcmp(k->issuer, cfg->issuer) != 0 ||
+        !(same_key(k, cfg->jwt_kid, cfg->jwt_secret) ||
+          same_key(k, cfg->jwt_previous_kid, cfg->jwt_previous_secret)) ||
+        k->c.exp <= now)
+        return 0;
+    *out = k->c;
+    out->role = arena_strdup(ar, k->c.role);
+    out->org_type = k->c.org_type ? arena_strdup(ar, k->c.org_type) : NULL;
+    out->jti = arena_strdup(ar, k->c.jti);
+    return 1;
+}
+
+/* Keeps token, checked with (kid, secret), and its claims c; without memory, nothing. */
+static void kept_put(const struct config *cfg, const char *token, const char *kid,
+                     const char *secret, const struct auth_claims *c)
+{
+    const char *in[7] = {token, kid, secret, cfg->issuer, c->role, c->org_type ? c->org_type : "",
+                         c->jti};
+    size_t len[7], total = 0, len0 = strlen(token);
+    struct kept_token *k = kept_slot(token, len0);
+    const char *at[7];
+    char *buf, *w;
+
+    for (int i = 0; i < 7; i++)
+        total += (len[i] = strlen(in[i]) + 1);
+    if (!(buf = malloc(total)))
+        return;
+    w = buf;
+    for (int i = 0; i < 7; i++) {
+        at[i] = memcpy(w, in[i], len[i]);
+        w += len[i];
+    }
+    if (k->buf)
+        sodium_memzero(k->buf, strlen(k->token) + 1 + strlen(k->kid) + 1 + strlen(k->secret) + 1);
+    free(k->buf);
+    *k = (struct kept_token){.buf = buf,
+                             .token = at[0],
+                             .kid = at[1],
+                             .secret = at[2],
+                             .issuer = at[3],
+                             .len = len0,
+                             .c = *c};
+    k->c.role = at[4];
+    k->c.org_type = c->org_type ? at[5] : NULL;
+    k->c.jti = at[6];
+}
+
 int auth_verify(struct arena *ar, const struct config *cfg, const char *token,
                 struct auth_claims *out, const char **why)
 {
-    const char *alg = NULL, *kid = header_kid(ar, token, &alg), *key, *s;
+    const char *alg = NULL, *kid, *key, *s;
     jwt_t *jwt = NULL;
     int rc = -1;
     long now = (long)time(NULL);
     char *end;
 
     memset(out, 0, sizeof(*out));
+    if (kept_get(ar, cfg, token, now, out))
+        return 0;
+    kid = header_kid(ar, token, &alg);
     *why = "malformed token";
     if (!kid)
         return -1;
@@ -169,6 +259,7 @@ int auth_verify(struct arena *ar, const struct config *cfg, const char *token,
         goto out;
     }
     rc = 0;
+    kept_put(cfg, token, kid, key, out);
 out:
     jwt_free(jwt);
     return rc;

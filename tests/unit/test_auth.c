@@ -1,6 +1,7 @@
 /* Access tokens: issue and verify, key rotation through the previous key, and refusals. */
 #include <check.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/config.h"
@@ -85,13 +86,50 @@ START_TEST(test_refusals)
     char *bad = arena_strdup(&ar, tok);
 
     bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == 'A' ? 'B' : 'A';
+    ck_assert_int_eq(auth_verify(&ar, &a, tok, &out, &why), 0); /* kept by this process */
     ck_assert_int_eq(auth_verify(&ar, &a, bad, &out, &why), -1);
+    ck_assert_str_eq(why, "bad signature");
     ck_assert_int_eq(auth_verify(&ar, &a, "", &out, &why), -1);
     ck_assert_int_eq(auth_verify(&ar, &a, "a.b.c", &out, &why), -1);
     /* {"alg":"none","kid":"k1"} */
     ck_assert_int_eq(auth_verify(&ar, &a, "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ.e30.", &out, &why),
                      -1);
     ck_assert_str_eq(why, "only HS256 tokens are accepted");
+}
+END_TEST
+
+/*
+ * A token checked once is answered from what the process kept, the same claims, until it
+ * expires; under another key or issuer it is checked again (and refused).
+ */
+START_TEST(test_kept_tokens)
+{
+    struct auth_claims in = {.tenant_id = 5, .user_id = 6, .role = "viewer"}, one, two;
+    struct config d;
+    const char *why, *tok;
+
+    set(&d, "k1", "0123456789abcdef0123456789abcdef-a", "", "");
+    config_set(&d, "auth", "access_ttl", "1");
+    tok = auth_issue(&ar, &d, &in);
+    ck_assert_int_eq(auth_verify(&ar, &d, tok, &one, &why), 0);
+    ck_assert_int_eq(auth_verify(&ar, &d, tok, &two, &why), 0);
+    ck_assert_int_eq(two.tenant_id, 5);
+    ck_assert_int_eq(two.user_id, 6);
+    ck_assert_str_eq(two.role, "viewer");
+    ck_assert_str_eq(two.jti, one.jti);
+    ck_assert_ptr_ne(two.jti, one.jti); /* each caller's copy in its arena */
+    ck_assert_int_eq(two.exp, one.exp);
+    /* the same key under another issuer */
+    config_set(&d, "auth", "issuer", "someone-else");
+    ck_assert_int_eq(auth_verify(&ar, &d, tok, &two, &why), -1);
+    ck_assert_str_eq(why, "wrong issuer");
+    config_set(&d, "auth", "issuer", a.issuer);
+    ck_assert_int_eq(auth_verify(&ar, &c, tok, &two, &why), -1);
+    ck_assert_str_eq(why, "unknown key id");
+    sleep(2);
+    ck_assert_int_eq(auth_verify(&ar, &d, tok, &two, &why), -1);
+    ck_assert_str_eq(why, "expired");
+    config_release(&d);
 }
 END_TEST
 
@@ -162,6 +200,7 @@ Suite *auth_suite(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_rotation);
     tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_kept_tokens);
     tcase_add_test(tc, test_config_checks);
     tcase_add_test(tc, test_principal_cache);
     suite_add_tcase(s, tc);
