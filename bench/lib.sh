@@ -403,9 +403,11 @@ scale_servers_up() {
 # measure_rounds: a warning when the machine is busy, a warm-up of each of NAMES (WARMUP
 # seconds, or WARMUP_SECONDS[NAME]), then
 # ROUNDS interleaved rounds of wrk on each, with the CPU per request around every run.
-# Sets RPS, P50, P99 (space-separated per round), ROUNDS_JSON, CPU, OTHER_ALL, LOAD_BEFORE,
-# BUSY_PSI and RSS_BEFORE (the pool's RSS after the warm-up).
-declare -A RPS P50 P99 ROUNDS_JSON CPU WARMUP_SECONDS=()
+# Sets RPS, OK_RPS (the 2xx answers a second), P50, P99 (space-separated per round),
+# ROUNDS_JSON, CPU, OTHER_ALL, LOAD_BEFORE, BUSY_PSI and RSS_BEFORE (the pool's RSS after
+# the warm-up). A non-2xx answer fails the run unless ALLOW_NON2XX[NAME] is set.
+# SETTLE[NAME]: seconds to wait after NAME's runs (1), for requests the workers still hold.
+declare -A RPS OK_RPS P50 P99 ROUNDS_JSON CPU WARMUP_SECONDS=() ALLOW_NON2XX=() SETTLE=()
 OTHER_ALL=""
 measure_rounds() {
     local name r out parsed rps p50 p99 reqs non2xx errs g us other steal
@@ -420,6 +422,7 @@ measure_rounds() {
         "(about $((${#NAMES[@]} * (WARMUP + ROUNDS * (DURATION + 1)) + 5)) s)"
     for name in "${NAMES[@]}"; do
         run_wrk "$name" "${WARMUP_SECONDS[$name]:-$WARMUP}" "$STACK_VAR/wrk/$name-warmup.txt"
+        [ -z "${SETTLE[$name]:-}" ] || sleep "${SETTLE[$name]}"
     done
     sleep 1
     RSS_BEFORE=$(rss_sample "$POOL_PID")
@@ -440,11 +443,13 @@ measure_rounds() {
                 esac
             done < <(run_costs "$out.cpu0" "$out.cpu1" "$reqs")
             OTHER_ALL+="$other "
-            if ((non2xx > 0)); then
+            if ((non2xx > 0)) && [ -z "${ALLOW_NON2XX[$name]:-}" ]; then
                 cat "$out" >&2
                 show_logs
                 die "$name: $non2xx non-2xx responses in round $r"
             fi
+            ((non2xx == 0)) || stack_warn "$name: $non2xx of $reqs responses non-2xx in round $r"
+            OK_RPS[$name]+="$(calc "$rps * ($reqs - $non2xx) / $reqs" 2) "
             ((errs == 0)) || stack_warn "$name: $errs socket errors in round $r"
             printf 'bench: round %d/%d  %-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  other load %4.1f %%\n' \
                 "$r" "$ROUNDS" "$name" "$rps" "$p50" "$p99" "$other"
@@ -452,7 +457,7 @@ measure_rounds() {
             P50[$name]+="$p50 "
             P99[$name]+="$p99 "
             ROUNDS_JSON[$name]+="${ROUNDS_JSON[$name]:+, }{\"rps\": $rps, \"p50_ms\": $p50, \"p99_ms\": $p99, \"requests\": $reqs, \"non2xx\": $non2xx, \"socket_errors\": $errs, \"other_cpu_pct\": $other, \"steal_pct\": $steal}"
-            sleep 1
+            sleep "${SETTLE[$name]:-1}"
         done
     done
 }
