@@ -11,6 +11,7 @@
 #include "org/rel.h"
 #include "pages/pages_catalog_db.h"
 #include "pages/pages_db.h"
+#include "pages/pages_tickets.h"
 #include "pricing/book.h"
 #include "pricing/fx.h"
 #include "pricing/price.h"
@@ -33,7 +34,7 @@ const struct db_query *const db_registry[] = {
     CHANNEL_QUERIES,  PRODUCT_QUERIES,    PUBLISH_QUERIES,     PAGE_QUERIES,
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
     TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
-    STATS_QUERIES,    BDS_QUERIES,        ENGINEER_QUERIES,
+    STATS_QUERIES,    BDS_QUERIES,        ENGINEER_QUERIES,    PAGES_TICKET_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

@@ -18,6 +18,7 @@
 #include "pages/pages_http.h"
 #include "pages/pages_pricing.h"
 #include "pages/pages_service.h"
+#include "pages/pages_tickets.h"
 #include "pricing/book_http.h"
 #include "pricing/fx_http.h"
 #include "pricing/price_http.h"
@@ -332,6 +333,17 @@ const struct route routes[] = {
      PERM(RES_EQUIPMENT, ACT_UPDATE)},
     {HTTP_GET, "/q/{token}", pages_http_qr, R_PUBLIC | R_HTML | R_DB, "pages", 0},
     {HTTP_POST, "/q/{token}", pages_http_qr_submit, R_PUBLIC | R_HTML | R_CSRF | R_DB, "pages", 0},
+    /* pages: tickets */
+    {HTTP_GET, "/tickets", pages_http_tickets, PAGE, "pages", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_POST, "/tickets", pages_http_ticket_create, FORM, "pages", PERM(RES_TICKETS, ACT_CREATE)},
+    {HTTP_GET, "/tickets/new", pages_http_ticket_new, PAGE, "pages", PERM(RES_TICKETS, ACT_CREATE)},
+    {HTTP_GET, "/tickets/{id}", pages_http_ticket, PAGE, "pages", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_POST, "/tickets/{id}/status", pages_http_ticket_status, FORM, "pages",
+     PERM(RES_TICKETS, ACT_UPDATE)},
+    {HTTP_POST, "/tickets/{id}/comments", pages_http_ticket_comment, FORM, "pages",
+     PERM(RES_TICKETS, ACT_UPDATE)},
+    {HTTP_POST, "/tickets/{id}/assign", pages_http_ticket_assign, FORM, "pages",
+     PERM(RES_TICKETS, ACT_UPDATE)},
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},

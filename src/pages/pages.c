@@ -392,6 +392,8 @@ struct json_object *page_data(struct req *r, const char *title)
             nav_add(r, nav, "/prices/check", "Price check");
         if (rbac_allows(role, RES_EQUIPMENT, ACT_READ))
             nav_add(r, nav, "/equipment", "Equipment");
+        if (rbac_allows(role, RES_TICKETS, ACT_READ))
+            nav_add(r, nav, "/tickets", "Tickets");
         if (rbac_allows(role, RES_USERS, ACT_READ))
             nav_add(r, nav, "/users", "Users");
         if (rbac_allows(role, RES_AUDIT, ACT_READ))

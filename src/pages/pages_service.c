@@ -16,6 +16,7 @@
 #include "http/request.h"
 #include "pages/pages.h"
 #include "pages/pages_form.h"
+#include "pages/pages_tickets.h"
 #include "service/equipment.h"
 #include "service/equipment_http.h"
 #include "service/qr.h"
@@ -111,6 +112,7 @@ int pages_http_equipment(struct req *r)
     if (svg)
         json_object_object_add(d, "qr_svg", JSTR(svg));
     json_object_object_add(d, "may_update", JBOOL(page_may(r, RES_EQUIPMENT, ACT_UPDATE)));
+    pages_equipment_tickets(r, d, eq);
     page_add_flash(r, d, "flash", done_texts);
     return page_render(r, 200, "service/equipment_detail", d);
 }
