@@ -10,6 +10,7 @@
 #include "org/org.h"
 #include "org/rel.h"
 #include "pages/pages_catalog_db.h"
+#include "pages/pages_dash_service.h"
 #include "pages/pages_db.h"
 #include "pages/pages_tickets.h"
 #include "pricing/book.h"
@@ -18,6 +19,7 @@
 #include "pricing/tax.h"
 #include "service/benchdata_service.h"
 #include "service/engineer.h"
+#include "service/demo_service.h"
 #include "service/equipment.h"
 #include "service/slapol.h"
 #include "service/stats.h"
@@ -35,6 +37,7 @@ const struct db_query *const db_registry[] = {
     BENCH_QUERIES,    BOOK_QUERIES,       PRICE_QUERIES,       FX_QUERIES,
     TAX_QUERIES,      EQUIPMENT_QUERIES,  SLAPOL_QUERIES,      TICKET_QUERIES,
     STATS_QUERIES,    BDS_QUERIES,        ENGINEER_QUERIES,    PAGES_TICKET_QUERIES,
+    DSVC_QUERIES,     DEMO_SVC_QUERIES,
 };
 
 const int db_registry_count = (int)(sizeof(db_registry) / sizeof(db_registry[0]));

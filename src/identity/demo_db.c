@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "org/rel.h"
 #include "pricing/book.h"
+#include "service/demo_service.h"
 
 const struct db_query Q_DEMO_TENANT = {
     "demo.tenant",
@@ -185,6 +186,13 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
     rc = demo_prices(db, ar, tid, oids[3], dealer_cid);
     if (rc)
         goto fail;
+    {
+        /* seed 000 Example C's cast: ACME, D1, DL1, H1, and ServiceCo's engineers */
+        const struct demo_service_orgs so = {oids[0], oids[2], oids[3], oids[4], oids[5]};
+        rc = demo_service_seed(db, ar, tid, &so);
+        if (rc)
+            goto fail;
+    }
     pw = demo_password(ar);
     rc = demo_user(db, ar, tid, "admin@demo.test", "tenant_admin", pw, &uid);
     if (rc)

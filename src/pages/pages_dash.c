@@ -23,6 +23,7 @@
 #include "org/rel_http.h"
 #include "pages/pages.h"
 #include "pages/pages_catalog_db.h"
+#include "pages/pages_dash_service.h"
 #include "pages/pages_db.h"
 #include "pages/pages_form.h"
 
@@ -433,16 +434,12 @@ static const char *label_cut(struct arena *ar, const char *s, int n)
 }
 
 /*
- * A horizontal bar chart: one bar per row, its length value / max of the plot, its label
- * left of it and text right of it. The template draws the SVG from these numbers.
+ * A horizontal bar chart (struct hbar: pages_dash_service.h): one bar per row, its length
+ * value / max of the plot, its label left of it and text right of it. The template draws
+ * the SVG from these numbers.
  */
-struct hbar {
-    const char *label, *text, *detail; /* detail: for the tooltip, NULL for none */
-    long long value;
-};
-
-static struct json_object *hbar_json(struct arena *ar, const char *title, const char *desc,
-                                     const struct hbar *rows, int n, long long max)
+struct json_object *hbar_json(struct arena *ar, const char *title, const char *desc,
+                              const struct hbar *rows, int n, long long max)
 {
     struct json_object *c = json_object_new_object(), *bars = json_object_new_array();
 
@@ -968,7 +965,7 @@ static int add_type_tiles(struct req *r, struct json_object *d)
         if (!rc)
             rc = add_price_lists(r, d);
     }
-    return rc;
+    return rc ? rc : dash_service_org_tiles(r, d);
 }
 
 /* The tenant's relationships per type: how much of the network is live. */
@@ -1035,6 +1032,8 @@ static int global_dashboard(struct req *r, struct json_object *d, struct json_ob
         rc = add_rel_types(r, d);
     if (!rc)
         rc = add_tenant_activity(r, d, kpis);
+    if (!rc)
+        rc = dash_service_global_tiles(r, d);
     if (!rc)
         rc = add_health(r, d);
     return rc ? problem_db(r, rc, "dashboard") : 0;

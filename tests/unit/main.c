@@ -31,6 +31,7 @@ int main(void)
     srunner_add_suite(sr, fx_suite());
     srunner_add_suite(sr, equipment_suite());
     srunner_add_suite(sr, ticket_suite());
+    srunner_add_suite(sr, dash_service_suite());
     srunner_add_suite(sr, engineer_suite());
     srunner_add_suite(sr, stats_suite());
     srunner_run_all(sr, CK_NORMAL);

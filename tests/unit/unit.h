@@ -46,6 +46,7 @@ Suite *book_suite(void);
 Suite *fx_suite(void);
 Suite *equipment_suite(void);
 Suite *ticket_suite(void);
+Suite *dash_service_suite(void);
 Suite *engineer_suite(void);
 Suite *stats_suite(void);
 

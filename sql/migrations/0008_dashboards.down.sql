@@ -1,0 +1,1 @@
+ALTER TABLE tickets DROP KEY ix_tickets_resp_resolved;
