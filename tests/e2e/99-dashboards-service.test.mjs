@@ -185,6 +185,7 @@ test('dealer: open jobs by status, due within 24 hours soonest first, breached; 
   assert.deepEqual(tableRows(br).map((r) => r.slice(0, 3)), [[`#${w.t1} T1 <pump> & co`, 'critical', 'resolve']]);
   assert.match(br, /T1 &lt;pump&gt; &amp; co/, 'titles are escaped');
   assert.match(br, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">/);
+  assert.match(br, new RegExp(`<a href="/tickets/${w.t1}">#${w.t1}</a>`), 'each ticket links to its page');
 
   const dl2 = await dashboard(w.users.dl2);
   assert.match(kpiText(tile(dl2, 'Open jobs')), /^1 open tickets it answers for$/);
