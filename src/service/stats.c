@@ -29,44 +29,102 @@ int stats_time_parse(const char *s, int64_t *ms)
     return 0;
 }
 
+/* days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil) */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* y, m, d of days since 1970-01-01 (civil_from_days) */
+static void civil_from_days(int64_t day, int64_t *y, int64_t *m, int64_t *d)
+{
+    int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+int64_t stats_month_start(int64_t day)
+{
+    int64_t y, m, d;
+
+    civil_from_days(day, &y, &m, &d);
+    return day - (d - 1);
+}
+
+/* The first day of the month after day's. */
+static int64_t next_month(int64_t day)
+{
+    int64_t y, m, d;
+
+    civil_from_days(day, &y, &m, &d);
+    return m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+}
+
 void stats_split(int has_from, int64_t from, int has_to, int64_t to, struct stats_split *out)
 {
+    int64_t day_lo = INT64_MIN, day_hi = INT64_MAX, mlo, mhi;
+
     memset(out, 0, sizeof(*out));
-    out->day_lo = INT64_MIN;
-    out->day_hi = INT64_MAX;
     if (has_from && has_to && from >= to)
         return;
     if (has_from)
-        out->day_lo = (from + STATS_DAY_MS - 1) / STATS_DAY_MS;
+        day_lo = (from + STATS_DAY_MS - 1) / STATS_DAY_MS;
     if (has_to)
-        out->day_hi = to / STATS_DAY_MS;
-    if (has_from && has_to && out->day_lo >= out->day_hi) {
+        day_hi = to / STATS_DAY_MS;
+    if (has_from && has_to && day_lo >= day_hi) {
         /* no whole day inside: the window is read from the tickets alone */
         out->nraw = 1;
         out->raw[0][0] = from;
         out->raw[0][1] = to;
         return;
     }
-    out->rollup = 1;
-    if (has_from && from < out->day_lo * STATS_DAY_MS) {
+    if (has_from && from < day_lo * STATS_DAY_MS) {
         out->raw[out->nraw][0] = from;
-        out->raw[out->nraw++][1] = out->day_lo * STATS_DAY_MS;
+        out->raw[out->nraw++][1] = day_lo * STATS_DAY_MS;
     }
-    if (has_to && out->day_hi * STATS_DAY_MS < to) {
-        out->raw[out->nraw][0] = out->day_hi * STATS_DAY_MS;
+    if (has_to && day_hi * STATS_DAY_MS < to) {
+        out->raw[out->nraw][0] = day_hi * STATS_DAY_MS;
         out->raw[out->nraw++][1] = to;
+    }
+    /* whole months inside [day_lo, day_hi), the days around them from the day rollup */
+    mlo = day_lo == INT64_MIN ? INT64_MIN
+                              : (stats_month_start(day_lo) == day_lo ? day_lo : next_month(day_lo));
+    mhi = day_hi == INT64_MAX ? INT64_MAX : stats_month_start(day_hi);
+    if (mlo >= mhi) {
+        out->days[0][0] = day_lo;
+        out->days[0][1] = day_hi;
+        out->ndays = 1;
+        return;
+    }
+    out->months = 1;
+    out->month_lo = mlo;
+    out->month_hi = mhi;
+    if (day_lo < mlo) {
+        out->days[out->ndays][0] = day_lo;
+        out->days[out->ndays++][1] = mlo;
+    }
+    if (mhi < day_hi) {
+        out->days[out->ndays][0] = mhi;
+        out->days[out->ndays++][1] = day_hi;
     }
 }
 
 const char *stats_day_str(struct arena *ar, int64_t day)
 {
-    /* civil_from_days (H. Hinnant), for days since 1970-01-01 */
-    int64_t z = day + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
+    int64_t y, m, d;
 
+    civil_from_days(day, &y, &m, &d);
     return arena_printf(ar, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
 }
 

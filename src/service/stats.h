@@ -21,22 +21,26 @@ struct db;
 int stats_time_parse(const char *s, int64_t *ms);
 
 /*
- * How a window [from, to) of created_at is answered: whole UTC days [day_lo, day_hi) from the
- * day rollup, and at most two partial days before and after them from the tickets themselves.
- * has_from/has_to 0: unbounded on that side. Days are counted from 1970-01-01.
+ * How a window [from, to) of created_at is answered: the whole UTC months inside it from the
+ * month rollup, the whole days around them from the day rollup, and at most two partial days
+ * at its edges from the tickets themselves. has_from/has_to 0: unbounded on that side. Days
+ * are counted from 1970-01-01; a month is named by its first day.
  */
 struct stats_split {
-    int rollup;        /* 1: read the rollup for days [day_lo, day_hi) */
-    int64_t day_lo;    /* first whole day; INT64_MIN: from the beginning */
-    int64_t day_hi;    /* first day after; INT64_MAX: to the end */
-    int nraw;          /* 0, 1 or 2 ranges read from tickets */
-    int64_t raw[2][2]; /* [from, to) in ms */
+    int months;         /* 1: read the month rollup for [month_lo, month_hi) */
+    int64_t month_lo;   /* INT64_MIN: from the beginning */
+    int64_t month_hi;   /* INT64_MAX: to the end */
+    int ndays;          /* 0, 1 or 2 ranges of whole days from the day rollup */
+    int64_t days[2][2]; /* [from, to) in days; INT64_MIN/INT64_MAX: unbounded */
+    int nraw;           /* 0, 1 or 2 ranges read from tickets */
+    int64_t raw[2][2];  /* [from, to) in ms */
 };
 
 void stats_split(int has_from, int64_t from, int has_to, int64_t to, struct stats_split *out);
 
-/* "YYYY-MM-DD" of a day count since 1970-01-01 (day >= 0). */
+/* "YYYY-MM-DD" of a day count since 1970-01-01 (day >= 0); the first day of day's month. */
 const char *stats_day_str(struct arena *ar, int64_t day);
+int64_t stats_month_start(int64_t day);
 
 /* 100 * num / den with two decimals, half away from zero ("87.50"); NULL when den is 0. */
 const char *stats_percent(struct arena *ar, int64_t num, int64_t den);
@@ -72,15 +76,19 @@ int stats_tickets_add(struct stats_tickets *st, const char *severity, const char
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_STATS_ORG, Q_STATS_TKT_ALL, Q_STATS_TKT_ORG, Q_STATS_TKT_RAW,
-    Q_STATS_EQ_REGION_ALL, Q_STATS_EQ_REGION_ORG, Q_STATS_EQ_WARRANTY_ALL, Q_STATS_EQ_WARRANTY_ORG,
+extern const struct db_query Q_STATS_ORG, Q_STATS_TKT_ALL, Q_STATS_TKT_ORG, Q_STATS_TKT_MONTHS_ALL,
+    Q_STATS_TKT_MONTHS_ORG, Q_STATS_TKT_RAW, Q_STATS_TKT_RAW_ALL, Q_STATS_EQ_REGION_ALL,
+    Q_STATS_EQ_REGION_ORG, Q_STATS_EQ_WARRANTY_ALL, Q_STATS_EQ_WARRANTY_ORG,
     Q_STATS_EQ_WARRANTY_RAW, Q_STATS_EQ_SKU_ALL, Q_STATS_EQ_SKU_ORG, Q_STATS_EQ_SKU_RAW,
-    Q_STATS_BULK_BEGIN, Q_STATS_BULK_END, Q_STATS_REBUILD;
+    Q_STATS_BULK_BEGIN, Q_STATS_BULK_END, Q_STATS_REBUILD, Q_STATS_MONTHS_CLEAR,
+    Q_STATS_MONTHS_FROM_DAYS;
 #define STATS_QUERIES                                                                              \
-    &Q_STATS_ORG, &Q_STATS_TKT_ALL, &Q_STATS_TKT_ORG, &Q_STATS_TKT_RAW, &Q_STATS_EQ_REGION_ALL,    \
+    &Q_STATS_ORG, &Q_STATS_TKT_ALL, &Q_STATS_TKT_ORG, &Q_STATS_TKT_MONTHS_ALL,                     \
+        &Q_STATS_TKT_MONTHS_ORG, &Q_STATS_TKT_RAW, &Q_STATS_TKT_RAW_ALL, &Q_STATS_EQ_REGION_ALL,   \
         &Q_STATS_EQ_REGION_ORG, &Q_STATS_EQ_WARRANTY_ALL, &Q_STATS_EQ_WARRANTY_ORG,                \
         &Q_STATS_EQ_WARRANTY_RAW, &Q_STATS_EQ_SKU_ALL, &Q_STATS_EQ_SKU_ORG, &Q_STATS_EQ_SKU_RAW,   \
-        &Q_STATS_BULK_BEGIN, &Q_STATS_BULK_END, &Q_STATS_REBUILD
+        &Q_STATS_BULK_BEGIN, &Q_STATS_BULK_END, &Q_STATS_REBUILD, &Q_STATS_MONTHS_CLEAR,           \
+        &Q_STATS_MONTHS_FROM_DAYS
 
 /*
  * Bulk loads: stats_bulk_begin() turns this connection's rollup triggers off (the
@@ -91,5 +99,10 @@ extern const struct db_query Q_STATS_ORG, Q_STATS_TKT_ALL, Q_STATS_TKT_ORG, Q_ST
 int stats_bulk_begin(struct db *db, struct arena *ar);
 int stats_bulk_end(struct db *db, struct arena *ar);
 int stats_rebuild(struct db *db, struct arena *ar, int64_t tenant_id);
+/*
+ * Replaces one tenant's month rollup with the sums of its day rollup (what stats_rebuild()
+ * ends with): for a loader that fills stats_tickets_daily itself. 0 or a DB_E* code.
+ */
+int stats_months_from_days(struct db *db, struct arena *ar, int64_t tenant_id);
 
 #endif

@@ -4,7 +4,7 @@
 
 /* clang-format off: the SQL keeps its own line breaks */
 const struct db_query Q_STATS_ORG = {
-    "stats.org", "SELECT id FROM organizations WHERE tenant_id = ? AND id = ?", "LL", "L",
+    "stats.org", "SELECT id, type FROM organizations WHERE tenant_id = ? AND id = ?", "LL", "Ls",
     DBQ_TENANT,
 };
 
@@ -45,6 +45,31 @@ const struct db_query Q_STATS_TKT_ORG = {
     DBQ_TENANT,
 };
 
+/* The same over whole months (month: the first day of one), from stats_tickets_monthly. */
+const struct db_query Q_STATS_TKT_MONTHS_ALL = {
+    "stats.tickets_months_all",
+    "SELECT severity, status, " TKT_SUMS(
+        "") " FROM stats_tickets_monthly "
+            "WHERE tenant_id = ? AND scope = 'all' AND org_id = 0 AND month >= ? AND month < ? "
+            "GROUP BY severity, status",
+    "Lss",
+    "ssLLLLLLLLL",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_STATS_TKT_MONTHS_ORG = {
+    "stats.tickets_months_org",
+    "SELECT severity, status, " TKT_SUMS(
+        "IF(scope = 'both', -1, 1) * ") " FROM "
+                                        "stats_tickets_monthly WHERE tenant_id = ? AND scope IN "
+                                        "('resp', 'owner', 'both') AND "
+                                        "org_id = ? AND month >= ? AND month < ? GROUP BY "
+                                        "severity, status",
+    "LLss",
+    "ssLLLLLLLLL",
+    DBQ_TENANT,
+};
+
 /*
  * The definition, over the tickets themselves: created_at in [?, ?), the org (0: all). The
  * endpoint runs it for the partial days at the window's edges; the consistency test compares
@@ -66,6 +91,26 @@ const struct db_query Q_STATS_TKT_RAW = {
     "WHERE t.tenant_id = ? AND t.created_at >= ? AND t.created_at < ? AND (? = 0 OR "
     "t.responsible_org_id = ? OR e.owner_org_id = ?) GROUP BY t.severity, t.status",
     "LssLLL",
+    "ssLLLLLLLLL",
+    DBQ_TENANT,
+};
+
+/* The same for the whole tenant, without the equipment (only the org needs its owner). */
+const struct db_query Q_STATS_TKT_RAW_ALL = {
+    "stats.tickets_raw_all",
+    "SELECT t.severity, t.status, COUNT(*), "
+    "CAST(SUM(t.resolved_at IS NOT NULL) AS SIGNED), "
+    "CAST(SUM(IF(t.resolved_at IS NULL, 0, CAST(UNIX_TIMESTAMP(t.resolved_at) * 1000 AS SIGNED) "
+    "- CAST(UNIX_TIMESTAMP(t.created_at) * 1000 AS SIGNED))) AS SIGNED), "
+    "CAST(SUM(t.resolved_at IS NOT NULL AND t.reopen_count = 0) AS SIGNED), "
+    "CAST(SUM(t.responded_at IS NOT NULL AND t.response_due_at IS NOT NULL) AS SIGNED), "
+    "CAST(SUM(COALESCE(t.responded_at <= t.response_due_at, 0)) AS SIGNED), "
+    "CAST(SUM(t.resolved_at IS NOT NULL AND t.resolve_due_at IS NOT NULL) AS SIGNED), "
+    "CAST(SUM(COALESCE(t.resolved_at <= t.resolve_due_at, 0)) AS SIGNED), "
+    "CAST(SUM(t.escalation_level > 0) AS SIGNED) "
+    "FROM tickets t WHERE t.tenant_id = ? AND t.created_at >= ? AND t.created_at < ? "
+    "GROUP BY t.severity, t.status",
+    "Lss",
     "ssLLLLLLLLL",
     DBQ_TENANT,
 };
@@ -123,13 +168,18 @@ const struct db_query Q_STATS_EQ_WARRANTY_ORG = {
     DBQ_TENANT,
 };
 
-/* Active pieces whose warranty ended in [?, ?): this month's days before today. */
+/*
+ * Active pieces whose warranty ended in [?, ?): this month's days before today, read from
+ * ix_equipment_warranty alone. Then the org (0: all) twice, and the org again when it is a
+ * manufacturer (its SKUs' pieces), else 0 so no SKU is looked up.
+ */
 const struct db_query Q_STATS_EQ_WARRANTY_RAW = {
     "stats.equipment_warranty_raw",
-    "SELECT COUNT(*) FROM equipment e LEFT JOIN skus s ON s.tenant_id = e.tenant_id AND "
-    "s.id = e.sku_id WHERE e.tenant_id = ? AND e.warranty_end >= ? AND e.warranty_end < ? "
-    "AND e.status = 'active' AND (? = 0 OR e.owner_org_id = ? OR s.manufacturer_id = ?)",
-    "LssLLL",
+    "SELECT COUNT(*) FROM equipment e WHERE e.tenant_id = ? AND e.warranty_end >= ? AND "
+    "e.warranty_end < ? AND e.status = 'active' AND (? = 0 OR e.owner_org_id = ? OR (? <> 0 "
+    "AND EXISTS (SELECT 1 FROM skus s WHERE s.tenant_id = e.tenant_id AND s.id = e.sku_id "
+    "AND s.manufacturer_id = ?)))",
+    "LssLLLL",
     "L",
     DBQ_TENANT,
 };
@@ -180,6 +230,26 @@ const struct db_query Q_STATS_EQ_SKU_RAW = {
     DBQ_TENANT,
 };
 
+/* A tenant's month rollup from its day rollup: what stats_rebuild() ends with. */
+const struct db_query Q_STATS_MONTHS_CLEAR = {
+    "stats.months_clear", "DELETE FROM stats_tickets_monthly WHERE tenant_id = ?", "L", "",
+    DBQ_TENANT,
+};
+
+const struct db_query Q_STATS_MONTHS_FROM_DAYS = {
+    "stats.months_from_days",
+    "INSERT INTO stats_tickets_monthly (tenant_id, scope, org_id, month, severity, status, "
+    "tickets, resolved, resolve_ms, first_fix, response_n, response_met, resolve_n, "
+    "resolve_met, escalated) SELECT tenant_id, scope, org_id, day - INTERVAL (DAYOFMONTH(day) "
+    "- 1) DAY, severity, status, SUM(tickets), SUM(resolved), SUM(resolve_ms), SUM(first_fix), "
+    "SUM(response_n), SUM(response_met), SUM(resolve_n), SUM(resolve_met), SUM(escalated) "
+    "FROM stats_tickets_daily WHERE tenant_id = ? GROUP BY scope, org_id, day - INTERVAL "
+    "(DAYOFMONTH(day) - 1) DAY, severity, status",
+    "L",
+    "",
+    DBQ_TENANT,
+};
+
 /* Bulk loads: the triggers of 0009_stats skip their work while this is set. */
 const struct db_query Q_STATS_BULK_BEGIN = {
     "stats.bulk_begin", "SET @trellis_stats_off = 1", "", "", DBQ_GLOBAL,
@@ -203,6 +273,13 @@ int stats_bulk_begin(struct db *db, struct arena *ar)
 int stats_bulk_end(struct db *db, struct arena *ar)
 {
     return db_exec(db, ar, &Q_STATS_BULK_END, 0, NULL);
+}
+
+int stats_months_from_days(struct db *db, struct arena *ar, int64_t tenant_id)
+{
+    int rc = db_exec(db, ar, &Q_STATS_MONTHS_CLEAR, tenant_id, NULL);
+
+    return rc ? rc : db_exec(db, ar, &Q_STATS_MONTHS_FROM_DAYS, tenant_id, NULL);
 }
 
 int stats_rebuild(struct db *db, struct arena *ar, int64_t tenant_id)

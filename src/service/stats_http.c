@@ -19,6 +19,7 @@
 /* Who and when: the organization (0: the whole tenant) and the window. */
 struct scope {
     int64_t org;
+    int maker; /* the org is a manufacturer */
     int has_from, has_to;
     int64_t from, to;
 };
@@ -72,6 +73,7 @@ static int read_scope(struct req *r, struct scope *s)
         if (s->org && s->org != r->ctx.org_id)
             return problem(r, PROB_FORBIDDEN, "an organization's user sees its own figures only");
         s->org = r->ctx.org_id;
+        s->maker = r->ctx.org_type && strcmp(r->ctx.org_type, "manufacturer") == 0;
         return 0;
     }
     if (s->org) {
@@ -80,6 +82,7 @@ static int read_scope(struct req *r, struct scope *s)
             return problem_db(r, rc, "stats");
         if (res.nrows != 1)
             return problem(r, PROB_NOT_FOUND, "no organization %lld", (long long)s->org);
+        s->maker = strcmp(db_at(&res, 0, 1)->s, "manufacturer") == 0;
     }
     return 0;
 }
@@ -171,6 +174,25 @@ static struct json_object *tickets_json(struct arena *ar, const struct stats_tic
     return out;
 }
 
+/* Adds a rollup's rows for days [lo, hi) (INT64_MIN/MAX: unbounded); 0 or the problem's status. */
+static int rollup(struct req *r, const struct db_query *all, const struct db_query *one,
+                  int64_t org, int64_t lo, int64_t hi, struct stats_tickets *st)
+{
+    const char *lo_s = lo == INT64_MIN ? "1000-01-01" : stats_day_str(r->ar, lo);
+    const char *hi_s = hi == INT64_MAX ? "9999-12-31" : stats_day_str(r->ar, hi);
+    struct db_res res;
+    int rc;
+
+    if (org)
+        rc = db_exec(r->db, r->ar, one, r->ctx.tenant_id, &res, (long long)org, lo_s, hi_s);
+    else
+        rc = db_exec(r->db, r->ar, all, r->ctx.tenant_id, &res, lo_s, hi_s);
+    if (rc)
+        return problem_db(r, rc, "ticket stats");
+    add_rows(st, &res);
+    return 0;
+}
+
 int stats_http_tickets(struct req *r)
 {
     struct stats_tickets st;
@@ -187,21 +209,26 @@ int stats_http_tickets(struct req *r)
     org = (long long)s.org;
     memset(&st, 0, sizeof(st));
     stats_split(s.has_from, s.from, s.has_to, s.to, &sp);
-    if (sp.rollup) {
-        const char *lo = sp.day_lo == INT64_MIN ? "1000-01-01" : stats_day_str(r->ar, sp.day_lo);
-        const char *hi = sp.day_hi == INT64_MAX ? "9999-12-31" : stats_day_str(r->ar, sp.day_hi);
-
-        if (s.org)
-            rc = db_exec(r->db, r->ar, &Q_STATS_TKT_ORG, r->ctx.tenant_id, &res, org, lo, hi);
-        else
-            rc = db_exec(r->db, r->ar, &Q_STATS_TKT_ALL, r->ctx.tenant_id, &res, lo, hi);
+    if (sp.months) {
+        rc = rollup(r, &Q_STATS_TKT_MONTHS_ALL, &Q_STATS_TKT_MONTHS_ORG, s.org, sp.month_lo,
+                    sp.month_hi, &st);
         if (rc)
-            return problem_db(r, rc, "ticket stats");
-        add_rows(&st, &res);
+            return rc;
+    }
+    for (int i = 0; i < sp.ndays; i++) {
+        rc =
+            rollup(r, &Q_STATS_TKT_ALL, &Q_STATS_TKT_ORG, s.org, sp.days[i][0], sp.days[i][1], &st);
+        if (rc)
+            return rc;
     }
     for (int i = 0; i < sp.nraw; i++) {
-        rc = db_exec(r->db, r->ar, &Q_STATS_TKT_RAW, r->ctx.tenant_id, &res,
-                     sql_time(r->ar, sp.raw[i][0]), sql_time(r->ar, sp.raw[i][1]), org, org, org);
+        const char *lo = sql_time(r->ar, sp.raw[i][0]), *hi = sql_time(r->ar, sp.raw[i][1]);
+
+        if (org)
+            rc = db_exec(r->db, r->ar, &Q_STATS_TKT_RAW, r->ctx.tenant_id, &res, lo, hi, org, org,
+                         org);
+        else
+            rc = db_exec(r->db, r->ar, &Q_STATS_TKT_RAW_ALL, r->ctx.tenant_id, &res, lo, hi);
         if (rc)
             return problem_db(r, rc, "ticket stats");
         add_rows(&st, &res);
@@ -338,7 +365,7 @@ int stats_http_equipment(struct req *r)
         }
     if (!rc)
         rc = db_exec(r->db, r->ar, &Q_STATS_EQ_WARRANTY_RAW, r->ctx.tenant_id, &res, month_s,
-                     today_s, org, org, org);
+                     today_s, org, org, s.maker ? org : 0LL, s.maker ? org : 0LL);
     if (rc) {
         json_object_put(by_region);
         return problem_db(r, rc, "equipment stats");

@@ -225,6 +225,9 @@ const fromApi = (s) => ({
 const rollupRows = (tid) => utc(`SELECT 'd', scope, org_id, day, severity, status, tickets, resolved, resolve_ms, first_fix,
       response_n, response_met, resolve_n, resolve_met, escalated FROM stats_tickets_daily WHERE tenant_id = ${tid}
       AND (tickets <> 0 OR resolve_ms <> 0)
+    UNION ALL SELECT 'm', scope, org_id, month, severity, status, tickets, resolved, resolve_ms, first_fix,
+      response_n, response_met, resolve_n, resolve_met, escalated FROM stats_tickets_monthly WHERE tenant_id = ${tid}
+      AND (tickets <> 0 OR resolve_ms <> 0)
     UNION ALL SELECT 'r', scope, org_id, maker_id, region, status, equipment, open_tickets, 0, 0, 0, 0, 0, 0, 0
       FROM stats_equipment_region WHERE tenant_id = ${tid} AND (equipment <> 0 OR open_tickets <> 0)
     UNION ALL SELECT 'w', scope, org_id, maker_id, warranty_month, '', equipment, 0, 0, 0, 0, 0, 0, 0, 0
@@ -244,9 +247,12 @@ test('consistency: the endpoint equals the SQL over the tickets, and a rebuild e
   for (const org of [0, w.dl1.id, w.d1.id, w.h1.id, w.h2.id, w.m1.id]) {
     const q = org ? `?org_id=${org}` : '';
     assert.deepEqual(fromApi(await stats(`/v1/stats/tickets${q}`)), rawTickets(w.t.id, org), `org ${org}`);
-    const win = `from=2025-03-01T22:00:00Z&to=2025-03-04T00:00:00Z`;
-    assert.deepEqual(fromApi(await stats(`/v1/stats/tickets?${win}${org ? `&org_id=${org}` : ''}`)),
-      rawTickets(w.t.id, org, '2025-03-01 22:00:00', '2025-03-04 00:00:00'), `org ${org} windowed`);
+    for (const [f, t] of [['2025-03-01 22:00:00', '2025-03-04 00:00:00'], ['2025-02-27 23:00:00', '2025-04-01 00:00:00'],
+      ['2025-03-01 00:00:00', '2026-01-05 10:00:00']]) {
+      const win = `from=${f.replace(' ', 'T')}Z&to=${t.replace(' ', 'T')}Z`;
+      assert.deepEqual(fromApi(await stats(`/v1/stats/tickets?${win}${org ? `&org_id=${org}` : ''}`)),
+        rawTickets(w.t.id, org, f, t), `org ${org} from ${f} to ${t}`);
+    }
   }
   const before = rollupRows(w.t.id);
   utc(`CALL stats_rebuild(${w.t.id})`);

@@ -9,35 +9,54 @@
 
 #define D STATS_DAY_MS
 
+/* 2025-03-01 is day 20148; March has 31 days, so 2025-04-01 is 20179. */
+#define MAR1 20148
+#define APR1 20179
+
 START_TEST(test_stats_split)
 {
     struct stats_split s;
 
-    /* unbounded: the whole rollup, nothing from the tickets */
+    /* unbounded: every month, nothing else */
     stats_split(0, 0, 0, 0, &s);
-    ck_assert(s.rollup && s.nraw == 0 && s.day_lo == INT64_MIN && s.day_hi == INT64_MAX);
-    /* whole days only */
-    stats_split(1, 10 * D, 1, 12 * D, &s);
-    ck_assert(s.rollup && s.nraw == 0 && s.day_lo == 10 && s.day_hi == 12);
-    /* partial days at both edges */
-    stats_split(1, 10 * D - 3 * 3600000, 1, 12 * D + 1, &s);
-    ck_assert(s.rollup && s.day_lo == 10 && s.day_hi == 12 && s.nraw == 2);
-    ck_assert(s.raw[0][0] == 10 * D - 3 * 3600000 && s.raw[0][1] == 10 * D);
-    ck_assert(s.raw[1][0] == 12 * D && s.raw[1][1] == 12 * D + 1);
+    ck_assert(s.months && s.month_lo == INT64_MIN && s.month_hi == INT64_MAX);
+    ck_assert(s.ndays == 0 && s.nraw == 0);
+    /* whole days inside one month: the day rollup only */
+    stats_split(1, (MAR1 + 9) * D, 1, (MAR1 + 11) * D, &s);
+    ck_assert(!s.months && s.nraw == 0 && s.ndays == 1);
+    ck_assert(s.days[0][0] == MAR1 + 9 && s.days[0][1] == MAR1 + 11);
+    /* a whole month exactly */
+    stats_split(1, MAR1 * D, 1, APR1 * D, &s);
+    ck_assert(s.months && s.month_lo == MAR1 && s.month_hi == APR1 && s.ndays == 0 && s.nraw == 0);
+    /* partial days at both edges, whole days around a whole month */
+    stats_split(1, (MAR1 - 3) * D - 3LL * 3600000, 1, (APR1 + 2) * D + 1, &s);
+    ck_assert(s.months && s.month_lo == MAR1 && s.month_hi == APR1);
+    ck_assert(s.ndays == 2 && s.days[0][0] == MAR1 - 3 && s.days[0][1] == MAR1);
+    ck_assert(s.days[1][0] == APR1 && s.days[1][1] == APR1 + 2);
+    ck_assert(s.nraw == 2 && s.raw[0][0] == (MAR1 - 3) * D - 3LL * 3600000);
+    ck_assert(s.raw[0][1] == (MAR1 - 3) * D);
+    ck_assert(s.raw[1][0] == (APR1 + 2) * D && s.raw[1][1] == (APR1 + 2) * D + 1);
     /* inside one day, and across one midnight without a whole day: tickets alone */
     stats_split(1, 10 * D + 5, 1, 10 * D + 9, &s);
-    ck_assert(!s.rollup && s.nraw == 1 && s.raw[0][0] == 10 * D + 5 && s.raw[0][1] == 10 * D + 9);
+    ck_assert(!s.months && s.ndays == 0 && s.nraw == 1);
+    ck_assert(s.raw[0][0] == 10 * D + 5 && s.raw[0][1] == 10 * D + 9);
     stats_split(1, 10 * D - 5, 1, 10 * D + 9, &s);
-    ck_assert(!s.rollup && s.nraw == 1);
+    ck_assert(!s.months && s.ndays == 0 && s.nraw == 1);
     /* one side open */
-    stats_split(1, 10 * D + 1, 0, 0, &s);
-    ck_assert(s.rollup && s.day_lo == 11 && s.day_hi == INT64_MAX && s.nraw == 1);
-    ck_assert(s.raw[0][0] == 10 * D + 1 && s.raw[0][1] == 11 * D);
-    stats_split(0, 0, 1, 10 * D + 1, &s);
-    ck_assert(s.rollup && s.day_lo == INT64_MIN && s.day_hi == 10 && s.nraw == 1);
+    stats_split(1, (MAR1 + 10) * D + 1, 0, 0, &s);
+    ck_assert(s.months && s.month_lo == APR1 && s.month_hi == INT64_MAX);
+    ck_assert(s.ndays == 1 && s.days[0][0] == MAR1 + 11 && s.days[0][1] == APR1);
+    ck_assert(s.nraw == 1 && s.raw[0][0] == (MAR1 + 10) * D + 1 && s.raw[0][1] == (MAR1 + 11) * D);
+    stats_split(0, 0, 1, (MAR1 + 10) * D + 1, &s);
+    ck_assert(s.months && s.month_lo == INT64_MIN && s.month_hi == MAR1);
+    ck_assert(s.ndays == 1 && s.days[0][0] == MAR1 && s.days[0][1] == MAR1 + 10 && s.nraw == 1);
+    /* December into January */
+    stats_split(1, 20058 * D, 1, 20090 * D, &s); /* 2024-12-01 to 2025-01-02 */
+    ck_assert(s.months && s.month_lo == 20058 && s.month_hi == 20089);
+    ck_assert(s.ndays == 1 && s.days[0][0] == 20089 && s.days[0][1] == 20090);
     /* empty: from = to */
     stats_split(1, 10 * D, 1, 10 * D, &s);
-    ck_assert(!s.rollup && s.nraw == 0);
+    ck_assert(!s.months && s.ndays == 0 && s.nraw == 0);
 }
 END_TEST
 
@@ -66,6 +85,8 @@ START_TEST(test_stats_forms)
     ck_assert_str_eq(stats_day_str(ar, 0), "1970-01-01");
     ck_assert_str_eq(stats_day_str(ar, 20148), "2025-03-01");
     ck_assert_str_eq(stats_day_str(ar, 11016), "2000-02-29");
+    ck_assert(stats_month_start(20148 + 30) == 20148);
+    ck_assert(stats_month_start(11016) == 10988); /* 2000-02-01 */
     ck_assert_int_eq(stats_time_parse("2025-03-01", &ms), 0);
     ck_assert(ms == 20148 * D);
     ck_assert_int_eq(stats_time_parse("2025-03-01T01:00:00+01:00", &ms), 0);
