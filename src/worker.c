@@ -27,8 +27,12 @@
 #include "identity/identity_http.h"
 #include "pages/pages.h"
 
-/* arena bytes of a request after which the worker returns freed heap to the kernel */
-#define TRIM_AFTER ((size_t)1 << 20)
+/*
+ * arena bytes of a request after which the worker returns freed heap to the kernel: above
+ * what a 500-item price batch uses (1-4 MiB), which would otherwise fault its pages in
+ * again on every batch
+ */
+#define TRIM_AFTER ((size_t)4 << 20)
 
 static volatile sig_atomic_t stopping;
 
