@@ -6,7 +6,8 @@
 
 /*
  * Every char * returned here lives in the arena passed in; nothing needs free(). The SQL is
- * in stats_db.c; the rollups it reads are kept by the triggers of sql/migrations/0009_stats.
+ * in stats_db.c; the rollups it reads are kept by the triggers of sql/migrations/0009_stats
+ * and 0010_stats_monthly.
  */
 struct arena;
 struct db;
