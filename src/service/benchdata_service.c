@@ -437,7 +437,7 @@ int bds_generate(struct db *db, struct arena *ar, int64_t tid, const struct bds_
     int rc;
 
     memset(r, 0, sizeof(*r));
-    /* the KPI rollups (docs/kpis.md): their triggers off for the load, rebuilt once after */
+    /* the KPI rollups (docs/kpis.md): their triggers off for the load, filled by slices */
     rc = stats_bulk_begin(db, ar);
     if (rc == 0)
         rc = db_exec(db, ar, &Q_BD_ORGS, tid, &res, "hospital", "Hospital ", o->hospitals);
@@ -479,6 +479,8 @@ int bds_generate(struct db *db, struct arena *ar, int64_t tid, const struct bds_
                          r->tickets, r->open, r->breached, r->events, r->escalations));
     if (rc == 0)
         rc = equipment_stats(db, ar, tid);
+    if (rc == 0)
+        rc = stats_months_from_days(db, ar, tid);
     if (rc == 0) {
         say(progress, t0, "the KPI rollups");
         rc = stats_bulk_end(db, ar);

@@ -176,8 +176,8 @@ test('bench-data: hospitals, equipment and two years of tickets with their histo
   assert.equal(count('audit_log', tid), 0);
   assert.equal(count('outbox_events', tid), 0);
   // the KPI rollups (docs/kpis.md) filled slice by slice as stats_rebuild() fills them at once
-  const rollups = () => ['stats_tickets_daily', 'stats_equipment_region', 'stats_equipment_warranty',
-    'stats_equipment_sku'].map((t) => one(`SELECT * FROM ${t} WHERE tenant_id = $T ORDER BY 1, 2, 3, 4, 5, 6`));
+  const rollups = () => ['stats_tickets_daily', 'stats_tickets_monthly', 'stats_equipment_region',
+    'stats_equipment_warranty', 'stats_equipment_sku'].map((t) => one(`SELECT * FROM ${t} WHERE tenant_id = $T ORDER BY 1, 2, 3, 4, 5, 6`));
   const loaded = rollups();
   assert.ok(loaded.every((rows) => rows.length > 0));
   one('CALL stats_rebuild($T)');
