@@ -187,14 +187,6 @@ const struct db_query Q_TKT_ASSIGN = {
     DBQ_TENANT,
 };
 
-const struct db_query Q_TKT_ENGINEER = {
-    "ticket.engineer",
-    "SELECT id, status FROM engineers WHERE tenant_id = ? AND id = ?",
-    "LL",
-    "Ls",
-    DBQ_TENANT,
-};
-
 const struct db_query Q_TKT_COMMENT_INSERT = {
     "ticket.comment_insert",
     "INSERT INTO ticket_comments (tenant_id, ticket_id, author_id, body) VALUES (?, ?, ?, ?)",
