@@ -336,11 +336,19 @@ DEL_QUERY(Q_BDS_DEL_ENGINEERS, "engineers");
 DEL_QUERY(Q_BDS_DEL_EQUIPMENT, "equipment");
 DEL_QUERY(Q_BDS_DEL_SLA_POLICIES, "sla_policies");
 DEL_QUERY(Q_BDS_DEL_COVERAGE, "service_coverage_policies");
+/* the rollups have no foreign key to the tenant (migration 0011): removed by name */
+DEL_QUERY(Q_BDS_DEL_STATS_DAILY, "stats_tickets_daily");
+DEL_QUERY(Q_BDS_DEL_STATS_MONTHLY, "stats_tickets_monthly");
+DEL_QUERY(Q_BDS_DEL_STATS_REGION, "stats_equipment_region");
+DEL_QUERY(Q_BDS_DEL_STATS_WARRANTY, "stats_equipment_warranty");
+DEL_QUERY(Q_BDS_DEL_STATS_SKU, "stats_equipment_sku");
 
 const struct db_query *const bds_del_order[] = {
-    &Q_BDS_DEL_ESCALATIONS, &Q_BDS_DEL_COMMENTS,      &Q_BDS_DEL_EVENTS,
-    &Q_BDS_DEL_TICKETS,     &Q_BDS_DEL_ENGINEER_ORGS, &Q_BDS_DEL_ENGINEERS,
-    &Q_BDS_DEL_EQUIPMENT,   &Q_BDS_DEL_SLA_POLICIES,  &Q_BDS_DEL_COVERAGE,
+    &Q_BDS_DEL_ESCALATIONS,    &Q_BDS_DEL_COMMENTS,      &Q_BDS_DEL_EVENTS,
+    &Q_BDS_DEL_TICKETS,        &Q_BDS_DEL_ENGINEER_ORGS, &Q_BDS_DEL_ENGINEERS,
+    &Q_BDS_DEL_EQUIPMENT,      &Q_BDS_DEL_SLA_POLICIES,  &Q_BDS_DEL_COVERAGE,
+    &Q_BDS_DEL_STATS_DAILY,    &Q_BDS_DEL_STATS_MONTHLY, &Q_BDS_DEL_STATS_REGION,
+    &Q_BDS_DEL_STATS_WARRANTY, &Q_BDS_DEL_STATS_SKU,
 };
 const size_t bds_del_count = sizeof(bds_del_order) / sizeof(bds_del_order[0]);
 

@@ -51,8 +51,8 @@ int bds_generate(struct db *db, struct arena *ar, int64_t tid, const struct bds_
 /* The "service" member of bench-data's JSON. */
 void bds_json(struct sb *json, const struct bds_result *r);
 
-/* Removing a tenant: these first, in this order, then the catalog's tables (with the KPI
- * rollups' triggers off: the tenant's rollup rows go with it, ON DELETE CASCADE). */
+/* Removing a tenant: these first, in this order, with the KPI rollups' triggers off (the
+ * rollup rows last: they have no foreign key to the tenant), then the catalog's tables. */
 extern const struct db_query *const bds_del_order[];
 extern const size_t bds_del_count;
 
@@ -61,13 +61,16 @@ extern const struct db_query Q_BDS_PARTNERS, Q_BDS_SLA_POLICY, Q_BDS_COVERAGE, Q
     Q_BDS_TICKETS, Q_BDS_EVENTS, Q_BDS_ESCALATIONS, Q_BDS_COUNTS, Q_BDS_DEL_ESCALATIONS,
     Q_BDS_DEL_COMMENTS, Q_BDS_DEL_EVENTS, Q_BDS_DEL_TICKETS, Q_BDS_DEL_ENGINEER_ORGS,
     Q_BDS_DEL_ENGINEERS, Q_BDS_DEL_EQUIPMENT, Q_BDS_DEL_SLA_POLICIES, Q_BDS_DEL_COVERAGE,
-    Q_BDS_STATS_TICKETS, Q_BDS_STATS_REGION, Q_BDS_STATS_WARRANTY, Q_BDS_STATS_SKU, Q_BDS_EQ_SPAN;
+    Q_BDS_DEL_STATS_DAILY, Q_BDS_DEL_STATS_MONTHLY, Q_BDS_DEL_STATS_REGION,
+    Q_BDS_DEL_STATS_WARRANTY, Q_BDS_DEL_STATS_SKU, Q_BDS_STATS_TICKETS, Q_BDS_STATS_REGION,
+    Q_BDS_STATS_WARRANTY, Q_BDS_STATS_SKU, Q_BDS_EQ_SPAN;
 #define BDS_QUERIES                                                                                \
     &Q_BDS_PARTNERS, &Q_BDS_SLA_POLICY, &Q_BDS_COVERAGE, &Q_BDS_EQUIPMENT, &Q_BDS_TICKETS,         \
         &Q_BDS_EVENTS, &Q_BDS_ESCALATIONS, &Q_BDS_COUNTS, &Q_BDS_DEL_ESCALATIONS,                  \
         &Q_BDS_DEL_COMMENTS, &Q_BDS_DEL_EVENTS, &Q_BDS_DEL_TICKETS, &Q_BDS_DEL_ENGINEER_ORGS,      \
         &Q_BDS_DEL_ENGINEERS, &Q_BDS_DEL_EQUIPMENT, &Q_BDS_DEL_SLA_POLICIES, &Q_BDS_DEL_COVERAGE,  \
-        &Q_BDS_STATS_TICKETS, &Q_BDS_STATS_REGION, &Q_BDS_STATS_WARRANTY, &Q_BDS_STATS_SKU,        \
-        &Q_BDS_EQ_SPAN
+        &Q_BDS_DEL_STATS_DAILY, &Q_BDS_DEL_STATS_MONTHLY, &Q_BDS_DEL_STATS_REGION,                 \
+        &Q_BDS_DEL_STATS_WARRANTY, &Q_BDS_DEL_STATS_SKU, &Q_BDS_STATS_TICKETS,                     \
+        &Q_BDS_STATS_REGION, &Q_BDS_STATS_WARRANTY, &Q_BDS_STATS_SKU, &Q_BDS_EQ_SPAN
 
 #endif

@@ -243,6 +243,18 @@ test('who sees which tickets: a hospital its own equipment, a dealer what it ans
   assert.deepEqual(cross.json.errors.map((e) => e.field), ['equipment_id']);
 });
 
+test('tickets opened at the same time in one tenant all open: none waits on another for ever', async () => {
+  const w = await exampleC('tkconc', { service_policies: true, resp_org_assignment: true });
+  await w.coverage();
+  await w.policy({ name: 'Default' });
+  const eq = Array.from({ length: 4 }, () => equipment(w.t.id, { sku: w.sku.id, owner: w.h1.id }));
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    post('/v1/tickets', { equipment_id: eq[i % 4], severity: ['critical', 'high', 'medium', 'low'][i % 4], title: `Alarm ${i}` }, w.admin)));
+  assert.deepEqual(answers.map((r) => r.status), answers.map(() => 201), answers.find((r) => r.status !== 201)?.text);
+  assert.equal(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id}`), '24');
+  assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all'`), '24');
+});
+
 test('bad ticket bodies name each field and write nothing', async () => {
   const w = await exampleC('tkbad');
   const count = () => sql(`SELECT (SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id}), (SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id})`);
