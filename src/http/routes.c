@@ -221,7 +221,8 @@ const struct route routes[] = {
     {HTTP_GET, "/v1/equipment/{id}/qr.svg", equipment_http_qr_svg, API, "service",
      PERM(RES_EQUIPMENT, ACT_READ)},
     /* service: stats */
-    {HTTP_GET, "/v1/stats/tickets", stats_http_tickets, API, "service", PERM(RES_TICKETS, ACT_READ)},
+    {HTTP_GET, "/v1/stats/tickets", stats_http_tickets, API, "service",
+     PERM(RES_TICKETS, ACT_READ)},
     {HTTP_GET, "/v1/stats/equipment", stats_http_equipment, API, "service",
      PERM(RES_EQUIPMENT, ACT_READ)},
     /* service: engineers */

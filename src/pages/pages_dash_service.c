@@ -162,7 +162,8 @@ static int tset_load(struct req *r, struct tset *s, const struct db_query *q, in
         t->sku_code = col_s(&res, i, DSVC_SKU_CODE);
         t->family = col_s(&res, i, DSVC_FAMILY);
     }
-    qsort(s->v, (size_t)s->n, sizeof(*s->v), trow_cmp);
+    if (s->v && s->n > 1)
+        qsort(s->v, (size_t)s->n, sizeof(*s->v), trow_cmp);
     for (int i = 0; i < s->n; i++)
         if (!k || s->v[k - 1].id != s->v[i].id)
             s->v[k++] = s->v[i];
@@ -339,7 +340,8 @@ static void add_uptime(struct req *r, struct json_object *d, const struct tset *
 
     for (int i = 0; i < s->n; i++) {
         const struct trow *x = &s->v[i];
-        if (!x->eq_active || (strcmp(x->severity, "critical") && strcmp(x->severity, "high")))
+        if (!x->eq_active ||
+            (strcmp(x->severity, "critical") != 0 && strcmp(x->severity, "high") != 0))
             continue;
         v[n++] = (struct dash_span){x->equipment, x->created, x->resolved ? x->resolved : now,
                                     x->serial};
@@ -573,14 +575,14 @@ static void add_due_list(struct req *r, struct json_object *d, const char *key,
                          const struct tset *s, int64_t now,
                          int (*keep)(const struct trow *, int64_t))
 {
-    const struct trow **v = arena_alloc(r->ar, sizeof(*v) * (size_t)(s->n + 1));
+    const struct trow **v = arena_alloc(r->ar, sizeof(const struct trow *) * (size_t)(s->n + 1));
     struct json_object *t = json_object_new_object(), *rows = json_object_new_array();
     int n = 0;
 
     for (int i = 0; i < s->n; i++)
         if (is_open(&s->v[i]) && keep(&s->v[i], now))
             v[n++] = &s->v[i];
-    qsort(v, (size_t)n, sizeof(*v), trow_due_cmp);
+    qsort(v, (size_t)n, sizeof(const struct trow *), trow_due_cmp);
     for (int i = 0; i < n && i < DUE_ROWS; i++) {
         struct json_object *o = json_object_new_object();
         const char *which;
