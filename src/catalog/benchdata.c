@@ -362,24 +362,15 @@ const struct db_query Q_BD_BOOK_SPAN = {
     DBQ_TENANT,
 };
 
-/* Removing a tenant: in batches, so no statement runs long; children before parents. */
-#define DEL_BATCH       20000
+/* Removing a tenant: in batches (benchdata.h), children before parents. */
+#define DEL_BATCH       BENCHDATA_DEL_BATCH
 #define DEL_ITEMS_BATCH 50000
-#define STR_(x)         #x
-#define STR(x)          STR_(x)
-#define DEL_QUERY(var, table)                                                                      \
-    const struct db_query var = {                                                                  \
-        "benchdata.delete_" table,                                                                 \
-        "DELETE FROM " table " WHERE tenant_id = ? LIMIT " STR(DEL_BATCH),                         \
-        "L",                                                                                       \
-        "",                                                                                        \
-        DBQ_TENANT,                                                                                \
-    }
+#define DEL_QUERY       BENCHDATA_DEL_QUERY
 
 const struct db_query Q_BD_DEL_ITEMS = {
     "benchdata.delete_publication_items",
     "DELETE FROM publication_items WHERE tenant_id = ? AND publication_id = ? "
-    "LIMIT " STR(DEL_ITEMS_BATCH),
+    "LIMIT " BENCHDATA_STR(DEL_ITEMS_BATCH),
     "LL",
     "",
     DBQ_TENANT,

@@ -27,6 +27,22 @@ struct db;
 #define BENCHDATA_BOOKS_MAX         100000
 #define BENCHDATA_RULES_MAX         1000000
 
+/*
+ * Removing a tenant goes in batches, so no statement runs long: var, a registered
+ * statement deleting up to BENCHDATA_DEL_BATCH of the tenant's rows of table.
+ */
+#define BENCHDATA_DEL_BATCH 20000
+#define BENCHDATA_STR_(x)   #x
+#define BENCHDATA_STR(x)    BENCHDATA_STR_(x)
+#define BENCHDATA_DEL_QUERY(var, table)                                                            \
+    const struct db_query var = {                                                                  \
+        "benchdata.delete_" table,                                                                 \
+        "DELETE FROM " table " WHERE tenant_id = ? LIMIT " BENCHDATA_STR(BENCHDATA_DEL_BATCH),     \
+        "L",                                                                                       \
+        "",                                                                                        \
+        DBQ_TENANT,                                                                                \
+    }
+
 struct benchdata_opts {
     const char *slug;
     int manufacturers, skus_per_manufacturer, distributors, dealers;

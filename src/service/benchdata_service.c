@@ -314,17 +314,7 @@ const struct db_query Q_BDS_COUNTS = {
     DBQ_TENANT,
 };
 
-#define DEL_BATCH 20000
-#define STR_(x)   #x
-#define STR(x)    STR_(x)
-#define DEL_QUERY(var, table)                                                                      \
-    const struct db_query var = {                                                                  \
-        "benchdata.delete_" table,                                                                 \
-        "DELETE FROM " table " WHERE tenant_id = ? LIMIT " STR(DEL_BATCH),                         \
-        "L",                                                                                       \
-        "",                                                                                        \
-        DBQ_TENANT,                                                                                \
-    }
+#define DEL_QUERY BENCHDATA_DEL_QUERY
 /* clang-format on */
 
 DEL_QUERY(Q_BDS_DEL_ESCALATIONS, "ticket_escalations");

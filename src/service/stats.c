@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/rfc3339.h"
 #include "service/ticket.h"
+#include "service/tz.h"
 
 /* 9999-12-31T23:59:59.999Z */
 #define STATS_MAX_MS 253402300799999LL
@@ -29,46 +30,23 @@ int stats_time_parse(const char *s, int64_t *ms)
     return 0;
 }
 
-/* days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil) */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* y, m, d of days since 1970-01-01 (civil_from_days) */
-static void civil_from_days(int64_t day, int64_t *y, int64_t *m, int64_t *d)
-{
-    int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 int64_t stats_month_start(int64_t day)
 {
-    int64_t y, m, d;
+    int64_t y;
+    int m, d;
 
-    civil_from_days(day, &y, &m, &d);
+    tz_civil_from_days(day, &y, &m, &d);
     return day - (d - 1);
 }
 
 /* The first day of the month after day's. */
 static int64_t next_month(int64_t day)
 {
-    int64_t y, m, d;
+    int64_t y;
+    int m, d;
 
-    civil_from_days(day, &y, &m, &d);
-    return m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+    tz_civil_from_days(day, &y, &m, &d);
+    return m == 12 ? tz_days_from_civil(y + 1, 1, 1) : tz_days_from_civil(y, m + 1, 1);
 }
 
 void stats_split(int has_from, int64_t from, int has_to, int64_t to, struct stats_split *out)
@@ -122,10 +100,11 @@ void stats_split(int has_from, int64_t from, int has_to, int64_t to, struct stat
 
 const char *stats_day_str(struct arena *ar, int64_t day)
 {
-    int64_t y, m, d;
+    int64_t y;
+    int m, d;
 
-    civil_from_days(day, &y, &m, &d);
-    return arena_printf(ar, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
+    tz_civil_from_days(day, &y, &m, &d);
+    return arena_printf(ar, "%04lld-%02d-%02d", (long long)y, m, d);
 }
 
 /* num / den scaled by 10^places, rounded half away from zero, as a decimal string. */
