@@ -85,6 +85,22 @@ struct json_object *page_int_or_text(const char *v)
     return JSTR(v);
 }
 
+void page_form_text(struct req *r, struct json_object *body, const char *name)
+{
+    const char *v = page_form_val(r, name);
+
+    if (v)
+        json_object_object_add(body, name, JSTR(v));
+}
+
+void page_form_int(struct req *r, struct json_object *body, const char *name)
+{
+    const char *v = page_form_val(r, name);
+
+    if (v)
+        json_object_object_add(body, name, page_int_or_text(v));
+}
+
 struct json_object *page_split_list(const char *s, const char *seps)
 {
     struct json_object *a = json_object_new_array();

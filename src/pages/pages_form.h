@@ -46,6 +46,12 @@ const char *page_or_empty(const char *s);
  * the API's own validation names the field and says what it wants.
  */
 struct json_object *page_int_or_text(const char *v);
+/*
+ * The form's field name, when sent, into body under the same name for the API: as text,
+ * or with page_form_int as page_int_or_text() reads it.
+ */
+void page_form_text(struct req *r, struct json_object *body, const char *name);
+void page_form_int(struct req *r, struct json_object *body, const char *name);
 /* "a, b\nc" → ["a", "b", "c"]: the items between any of seps, trimmed, blanks dropped. */
 struct json_object *page_split_list(const char *s, const char *seps);
 /*

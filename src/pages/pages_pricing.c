@@ -318,24 +318,17 @@ int pages_http_price_book_create(struct req *r)
     const char *v;
     int rc;
 
-    if ((v = page_form_val(r, "name")))
-        json_object_object_add(body, "name", JSTR(v));
-    if ((v = page_form_val(r, "scope_type")))
-        json_object_object_add(body, "scope_type", JSTR(v));
-    if ((v = page_form_val(r, "org_id")))
-        json_object_object_add(body, "org_id", page_int_or_text(v));
-    if ((v = page_form_val(r, "channel_id")))
-        json_object_object_add(body, "channel_id", page_int_or_text(v));
-    if ((v = page_form_val(r, "currency")))
-        json_object_object_add(body, "currency", JSTR(v));
-    if ((v = page_form_val(r, "priority")))
-        json_object_object_add(body, "priority", page_int_or_text(v));
+    page_form_text(r, body, "name");
+    page_form_text(r, body, "scope_type");
+    page_form_int(r, body, "org_id");
+    page_form_int(r, body, "channel_id");
+    page_form_text(r, body, "currency");
+    page_form_int(r, body, "priority");
     if ((v = page_form_val(r, "effective_from")))
         json_object_object_add(body, "effective_from", JSTR(form_time(r, v)));
     if ((v = page_form_val(r, "effective_to")))
         json_object_object_add(body, "effective_to", JSTR(form_time(r, v)));
-    if ((v = page_form_val(r, "status")))
-        json_object_object_add(body, "status", JSTR(v));
+    page_form_text(r, body, "status");
     /* an organization's books are its own; the tenant's users may give one to an owner */
     if (!r->ctx.org_id && (v = page_form_val(r, "owner_org_id")))
         json_object_object_add(body, "owner_org_id", page_int_or_text(v));
@@ -501,12 +494,9 @@ int pages_http_price_rule_create(struct req *r)
         json_object_object_add(body, "selector", JSTR(sel));
     if ((v = page_form_val(r, "selector_value")))
         json_object_object_add(body, "selector_value", selector_value(r, sel, v));
-    if ((v = page_form_val(r, "rule_type")))
-        json_object_object_add(body, "rule_type", JSTR(v));
-    if ((v = page_form_val(r, "value")))
-        json_object_object_add(body, "value", JSTR(v));
-    if ((v = page_form_val(r, "min_qty")))
-        json_object_object_add(body, "min_qty", JSTR(v));
+    page_form_text(r, body, "rule_type");
+    page_form_text(r, body, "value");
+    page_form_text(r, body, "min_qty");
     rc = page_api(r, book_http_rule_create, NULL, body, &out);
     if (rc == 400 || rc == 422)
         return book_page(r, 0, rc, FIX_FIELDS, r->api_problem);

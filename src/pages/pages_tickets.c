@@ -437,17 +437,12 @@ int pages_http_ticket_new(struct req *r)
 int pages_http_ticket_create(struct req *r)
 {
     struct json_object *body = json_arena_own(r->ar, json_object_new_object()), *out;
-    const char *v;
     int rc;
 
-    if ((v = page_form_val(r, "equipment_id")))
-        json_object_object_add(body, "equipment_id", page_int_or_text(v));
-    if ((v = page_form_val(r, "severity")))
-        json_object_object_add(body, "severity", JSTR(v));
-    if ((v = page_form_val(r, "title")))
-        json_object_object_add(body, "title", JSTR(v));
-    if ((v = page_form_val(r, "description")))
-        json_object_object_add(body, "description", JSTR(v));
+    page_form_int(r, body, "equipment_id");
+    page_form_text(r, body, "severity");
+    page_form_text(r, body, "title");
+    page_form_text(r, body, "description");
     rc = page_api(r, ticket_http_create, NULL, body, &out);
     if (rc == 400 || rc == 422)
         return ticket_new_page(r, rc, FIX_FIELDS, r->api_problem);
@@ -900,14 +895,11 @@ static int after_form(struct req *r, int rc, const char *done)
 int pages_http_ticket_status(struct req *r)
 {
     struct json_object *body = json_arena_own(r->ar, json_object_new_object()), *out;
-    const char *v;
 
     if (!page_id(r))
         return problem(r, PROB_NOT_FOUND, "no ticket at '%s'", r->path);
-    if ((v = page_form_val(r, "status")))
-        json_object_object_add(body, "status", JSTR(v));
-    if ((v = page_form_val(r, "note")))
-        json_object_object_add(body, "note", JSTR(v));
+    page_form_text(r, body, "status");
+    page_form_text(r, body, "note");
     return after_form(r, page_api_if_match(r, ticket_http_status, 0, body, &out), "status");
 }
 
@@ -927,12 +919,10 @@ int pages_http_ticket_comment(struct req *r)
 int pages_http_ticket_assign(struct req *r)
 {
     struct json_object *body = json_arena_own(r->ar, json_object_new_object()), *out;
-    const char *v;
 
     if (!page_id(r))
         return problem(r, PROB_NOT_FOUND, "no ticket at '%s'", r->path);
-    if ((v = page_form_val(r, "engineer_id")))
-        json_object_object_add(body, "engineer_id", page_int_or_text(v));
+    page_form_int(r, body, "engineer_id");
     return after_form(r, page_api_if_match(r, ticket_http_assign, 0, body, &out), "assigned");
 }
 
