@@ -399,7 +399,7 @@ test('one round of statements: 1000 distinct SKUs cost what one does; the books 
   assert.match(r, /"used_key_parts":\["tenant_id","price_book_id","selector","selector_value"\]/);
 });
 
-test('a book too big to keep whole: its rules read per key and kept per (book, version, key); a change is seen at once, by every worker', async () => {
+test('a book too big to keep whole (over 5,000 rules) prices as any other, resolve and batch, and a change to it is seen at once by every worker', async () => {
   const w = await world('pbig');
   const b = await exampleB(w);
   // 5,001 more rules for SKUs that do not exist put List prices over the 5,000 a worker keeps
