@@ -51,6 +51,7 @@ static const struct cfg_key cfg_keys[] = {
     {"auth", "refresh_ttl", CFG_LONG, OFF(refresh_ttl), "2592000"},
     {"auth", "principal_ttl", CFG_LONG, OFF(principal_ttl), "1"},
     {"pricing", "cache_ttl", CFG_LONG, OFF(cache_ttl), "60"},
+    {"service", "cache_ttl", CFG_LONG, OFF(service_cache_ttl), "60"},
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))

@@ -40,10 +40,11 @@ struct config {
     char *jwt_previous_secret; /* still accepted during a rotation; "" when none */
     char *jwt_previous_kid;
     char *issuer;
-    long access_ttl;    /* seconds */
-    long refresh_ttl;   /* seconds */
-    long principal_ttl; /* seconds a worker may reuse a principal read; 0: never */
-    long cache_ttl;     /* seconds a worker may reuse what it read to price; 0: never */
+    long access_ttl;        /* seconds */
+    long refresh_ttl;       /* seconds */
+    long principal_ttl;     /* seconds a worker may reuse a principal read; 0: never */
+    long cache_ttl;         /* seconds a worker may reuse what it read to price; 0: never */
+    long service_cache_ttl; /* seconds a worker may reuse a coverage policy and tree; 0: never */
 };
 
 void config_defaults(struct config *c);

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "core/config.h"
 #include "core/json.h"
 #include "core/sb.h"
 #include "core/utf8.h"
@@ -391,9 +392,10 @@ int pages_http_qr_submit(struct req *r)
     tn.reporter_contact = contact;
     tn.request_id = r->request_id;
     tn.ip = r->remote_addr;
+    tn.cache_ttl = (double)r->cfg->service_cache_ttl;
     rc = db_begin(r->db);
     if (!rc)
-        rc = ticket_create(r->db, r->ar, &tn, &ticket_id, &fe);
+        rc = ticket_create(r->db, r->ar, &tn, &ticket_id, NULL, &fe);
     if (rc == TICKET_EINPUT) {
         db_rollback(r->db);
         for (size_t i = 0; i < fe.n; i++) {

@@ -649,6 +649,23 @@ static struct json_object *provenance(struct req *r, struct json_object *p, int6
                                                   : "—"));
         json_object_array_add(cands, x);
     }
+    {
+        struct json_object *after = page_jget(p, "after_taken");
+        int64_t n = page_jint(after, "count");
+        struct sb why;
+
+        sb_init(&why, r->ar);
+        json_object_object_foreach(page_jget(after, "by_reason"), k, v)
+        {
+            sb_printf(&why, "%s%lld %s", why.len ? ", " : "", (long long)json_object_get_int64(v),
+                      k);
+        }
+        if (n > 0)
+            json_object_object_add(
+                o, "after_text",
+                JSTR(arena_printf(r->ar, "%lld more candidate%s came after the one taken: %s.",
+                                  (long long)n, n == 1 ? "" : "s", why.len ? why.buf : "")));
+    }
     json_object_object_add(o, "has_candidates", JBOOL(page_jlen(cands) > 0));
     json_object_object_add(o, "candidates", cands);
     for (size_t i = 0; i < page_jlen(ch); i++) {

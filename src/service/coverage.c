@@ -1,6 +1,7 @@
 /* The coverage policy: who answers for a ticket, why, and whom a breach escalates to. */
 #include "service/coverage.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,14 +58,24 @@ struct node {
     int in_chain; /* already in the escalation chain */
 };
 
+/* A relationship with its two nodes and what the walk asks of it, found once. */
+struct link {
+    const struct coverage_rel *rel;
+    struct node *parent, *child;
+    int chain; /* distributor_of or dealer_of */
+    int live;  /* active at the walk's time */
+};
+
 struct walk {
     struct arena *ar;
     struct node *nodes;
     size_t n;
     const struct coverage_rel *rels;
     size_t nrels;
+    struct link *links; /* one per rels[i], in the same order */
     int64_t at;
     const char *error;
+    const char *lower, *uncertified, *unlinked; /* details shared by many candidates */
 };
 
 static int by_node_id(const void *pa, const void *pb)
@@ -112,6 +123,13 @@ static int by_int64(const void *pa, const void *pb)
 /* The first id given twice in ids[0..n) (sorted in place), or 0. */
 static int64_t duplicate(int64_t *ids, size_t n)
 {
+    size_t k = 1;
+
+    /* a kept tree comes sorted: no need to sort what already is */
+    while (k < n && ids[k - 1] < ids[k])
+        k++;
+    if (k >= n)
+        return 0;
     qsort(ids, n, sizeof(*ids), by_int64);
     for (size_t i = 1; i < n; i++)
         if (ids[i] == ids[i - 1])
@@ -159,17 +177,27 @@ static int walk_init(struct walk *w, const struct coverage_policy *p,
         w->error = arena_printf(w->ar, "org %lld is given twice", (long long)dup);
         return -1;
     }
-    qsort(w->nodes, w->n, sizeof(*w->nodes), by_node_id);
+    for (size_t i = 1; i < w->n; i++)
+        if (w->nodes[i - 1].org->id > w->nodes[i].org->id) {
+            qsort(w->nodes, w->n, sizeof(*w->nodes), by_node_id);
+            break;
+        }
+    w->links = arena_alloc(w->ar, (w->nrels + 1) * sizeof(*w->links));
     for (size_t i = 0; i < w->nrels; i++) {
         const struct coverage_rel *r = &w->rels[i];
+        struct link *l = &w->links[i];
 
-        if (!r->type || r->parent_id == r->child_id || !find(w, r->parent_id) ||
-            !find(w, r->child_id)) {
+        l->rel = r;
+        l->parent = find(w, r->parent_id);
+        l->child = find(w, r->child_id);
+        if (!r->type || r->parent_id == r->child_id || !l->parent || !l->child) {
             w->error =
                 arena_printf(w->ar, "relationship %lld needs a type and two distinct orgs given",
                              (long long)r->id);
             return -1;
         }
+        l->chain = rel_chain(r);
+        l->live = rel_live(r, w->at);
         ids[i] = r->id;
     }
     if ((dup = duplicate(ids, w->nrels)) != 0) {
@@ -194,14 +222,12 @@ static void walk_down(struct walk *w, int64_t owner)
         int grew = 0;
 
         for (size_t i = 0; i < w->nrels; i++) {
-            const struct coverage_rel *r = &w->rels[i];
-            struct node *c;
+            const struct link *l = &w->links[i];
 
-            if (!rel_chain(r) || !rel_live(r, w->at) || find(w, r->parent_id)->depth != d)
+            if (!l->chain || !l->live || l->parent->depth != d)
                 continue;
-            c = find(w, r->child_id);
-            if (c->depth < 0) {
-                c->depth = d + 1;
+            if (l->child->depth < 0) {
+                l->child->depth = d + 1;
                 grew = 1;
             }
         }
@@ -209,17 +235,16 @@ static void walk_down(struct walk *w, int64_t owner)
             break;
     }
     for (size_t i = 0; i < w->nrels; i++) {
-        const struct coverage_rel *r = &w->rels[i];
-        struct node *pa = find(w, r->parent_id), *c = find(w, r->child_id);
+        const struct link *l = &w->links[i];
 
-        if (!rel_live(r, w->at))
+        if (!l->live)
             continue;
-        if (r->preferred && rel_chain(r) && pa->depth >= 0 && c->depth > 0)
-            c->preferred = 1;
-        if (owner && r->parent_id == owner)
-            c->owner_related = 1;
-        if (owner && r->child_id == owner)
-            pa->owner_related = 1;
+        if (l->rel->preferred && l->chain && l->parent->depth >= 0 && l->child->depth > 0)
+            l->child->preferred = 1;
+        if (owner && l->rel->parent_id == owner)
+            l->child->owner_related = 1;
+        if (owner && l->rel->child_id == owner)
+            l->parent->owner_related = 1;
     }
     if (owner && find(w, owner))
         find(w, owner)->owner_related = 1;
@@ -256,17 +281,18 @@ static int holds(const struct coverage_org *o, const char *cert)
 }
 
 /* Why n, outside the tree, is not a candidate: a link to it that is not active, or none. */
-static void why_outside(const struct walk *w, const struct node *n, int64_t root,
+static void why_outside(struct walk *w, const struct node *n, int64_t root,
                         struct coverage_candidate *c)
 {
     const struct coverage_rel *best = NULL;
 
     for (size_t i = 0; i < w->nrels; i++) {
-        const struct coverage_rel *r = &w->rels[i];
+        const struct link *l = &w->links[i];
+        const struct coverage_rel *r = l->rel;
 
-        if (!rel_chain(r) || r->child_id != n->org->id || find(w, r->parent_id)->depth < 0)
+        if (!l->chain || l->child != n || l->parent->depth < 0)
             continue;
-        if (rel_live(r, w->at)) {
+        if (l->live) {
             c->reason = COVR_NOT_IN_CHAIN;
             c->detail = arena_printf(w->ar, "more than %d levels below manufacturer %lld",
                                      COVERAGE_MAX_DEPTH, (long long)root);
@@ -277,8 +303,10 @@ static void why_outside(const struct walk *w, const struct node *n, int64_t root
     }
     if (!best) {
         c->reason = COVR_NOT_IN_CHAIN;
-        c->detail = arena_printf(w->ar, "no active relationship links it to manufacturer %lld",
-                                 (long long)root);
+        if (!w->unlinked)
+            w->unlinked = arena_printf(
+                w->ar, "no active relationship links it to manufacturer %lld", (long long)root);
+        c->detail = w->unlinked;
         return;
     }
     c->reason = COVR_RELATIONSHIP_INACTIVE;
@@ -288,7 +316,7 @@ static void why_outside(const struct walk *w, const struct node *n, int64_t root
 }
 
 /* 1 when c may answer for the ticket; else sets its reason. */
-static int eligible(const struct walk *w, const struct node *n, int64_t root, const char *cert,
+static int eligible(struct walk *w, const struct node *n, int64_t root, const char *cert,
                     const char *region, struct coverage_candidate *c)
 {
     const struct coverage_org *o = n->org;
@@ -307,7 +335,9 @@ static int eligible(const struct walk *w, const struct node *n, int64_t root, co
         return 1;
     if (cert && !holds(o, cert)) {
         c->reason = COVR_NOT_CERTIFIED;
-        c->detail = arena_printf(w->ar, "lacks the certification '%s'", cert);
+        if (!w->uncertified)
+            w->uncertified = arena_printf(w->ar, "lacks the certification '%s'", cert);
+        c->detail = w->uncertified;
         return 0;
     }
     if (region && (!o->region || strcmp(o->region, region) != 0)) {
@@ -361,7 +391,10 @@ static void candidates(struct walk *w, const struct coverage_policy *p, int64_t 
                 c->detail = "the first eligible candidate";
             } else {
                 c->reason = COVR_LOWER_IN_ORDER;
-                c->detail = arena_printf(w->ar, "eligible; org %lld comes first", (long long)taken);
+                if (!w->lower)
+                    w->lower =
+                        arena_printf(w->ar, "eligible; org %lld comes first", (long long)taken);
+                c->detail = w->lower;
             }
         }
         res->candidates[i] = *c;
@@ -400,17 +433,14 @@ static void chain(struct walk *w, int64_t root, struct coverage_result *res)
         int best_pref = 0;
 
         for (size_t i = 0; i < w->nrels; i++) {
-            const struct coverage_rel *r = &w->rels[i];
-            struct node *pa;
+            const struct link *l = &w->links[i];
+            struct node *pa = l->parent;
 
-            if (r->child_id != cur->org->id || !rel_chain(r) || !rel_live(r, w->at))
+            if (l->child != cur || !l->chain || !l->live || pa->depth < 0 || pa->in_chain)
                 continue;
-            pa = find(w, r->parent_id);
-            if (pa->depth < 0 || pa->in_chain)
-                continue;
-            if (!best || parent_cmp(pa, r->preferred != 0, best, best_pref) < 0) {
+            if (!best || parent_cmp(pa, l->rel->preferred != 0, best, best_pref) < 0) {
                 best = pa;
-                best_pref = r->preferred != 0;
+                best_pref = l->rel->preferred != 0;
             }
         }
         if (!best) {
@@ -440,6 +470,8 @@ int coverage_resolve(struct arena *ar, const struct coverage_policy *p,
     int64_t root = eq->manufacturer_id;
 
     memset(res, 0, sizeof(*res));
+    res->valid_from = INT64_MIN;
+    res->valid_to = INT64_MAX;
     res->rule = "global";
     res->owner_org_id = eq->owner_org_id;
     res->match_region = p->match_region;
@@ -465,6 +497,17 @@ int coverage_resolve(struct arena *ar, const struct coverage_policy *p,
         return COVERAGE_EINPUT;
     }
     res->manufacturer_id = root;
+    /* whether a relationship is active changes only where a window begins or ends */
+    for (size_t i = 0; i < nrels; i++) {
+        int64_t b[2] = {rels[i].active_from, rels[i].active_to};
+
+        for (int k = 0; k < 1 + (rels[i].has_to != 0); k++) {
+            if (b[k] <= at && b[k] > res->valid_from)
+                res->valid_from = b[k];
+            if (b[k] > at && b[k] < res->valid_to)
+                res->valid_to = b[k];
+        }
+    }
     for (size_t i = 0; i < p->nrules; i++)
         if (p->rules[i].manufacturer_id == root)
             res->required_certification = p->rules[i].required_certification;
@@ -507,9 +550,26 @@ static struct json_object *order_json(const enum coverage_type *order, size_t n)
 struct json_object *coverage_provenance(struct arena *ar, const struct coverage_result *res)
 {
     struct json_object *o = json_object_new_object(), *cands = json_object_new_array();
-    struct json_object *ch = json_object_new_array();
+    struct json_object *ch = json_object_new_array(), *after = json_object_new_object();
+    struct json_object *by_reason = json_object_new_object();
+    size_t counts[sizeof(reason_names) / sizeof(reason_names[0])] = {0}, listed = 0;
 
-    for (size_t i = 0; i < res->ncandidates; i++) {
+    /*
+     * Listed up to the one taken: those after it cannot have changed the answer, and a big
+     * network has thousands of them (a dealer network of 2,000 made this 200 KB a ticket).
+     */
+    while (listed < res->ncandidates && !res->candidates[listed++].taken)
+        ;
+    for (size_t i = listed; i < res->ncandidates; i++)
+        counts[res->candidates[i].reason]++;
+    for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
+        if (counts[k])
+            json_object_object_add(by_reason, reason_names[k],
+                                   json_object_new_int64((int64_t)counts[k]));
+    json_object_object_add(after, "count",
+                           json_object_new_int64((int64_t)(res->ncandidates - listed)));
+    json_object_object_add(after, "by_reason", by_reason);
+    for (size_t i = 0; i < listed; i++) {
         const struct coverage_candidate *c = &res->candidates[i];
         struct json_object *j = json_object_new_object();
 
@@ -536,6 +596,7 @@ struct json_object *coverage_provenance(struct arena *ar, const struct coverage_
     json_object_object_add(o, "owner_org_id", id_or_null(res->owner_org_id));
     json_object_object_add(o, "order", order_json(res->order, res->norder));
     json_object_object_add(o, "candidates", cands);
+    json_object_object_add(o, "after_taken", after);
     json_object_object_add(o, "chain", ch);
     return json_arena_own(ar, o);
 }

@@ -121,6 +121,11 @@ struct coverage_result {
     size_t ncandidates;
     int64_t *chain; /* org_id, then each org a breach escalates to, up to the manufacturer */
     size_t nchain;
+    /*
+     * The same input gives the same result at any time in [valid_from, valid_to): the
+     * relationships' windows begin or end at neither (INT64_MIN and INT64_MAX: no bound).
+     */
+    int64_t valid_from, valid_to;
     const char *error; /* COVERAGE_EINPUT: what is wrong with the input */
 };
 
@@ -145,8 +150,9 @@ int coverage_resolve(struct arena *ar, const struct coverage_policy *p,
 /*
  * The provenance a ticket stores as policy_provenance: {rule, reason, responsible_org_id,
  * manufacturer_id, required_certification, match_region, region, owner_org_id, order,
- * candidates: [{org_id, org_type, taken, reason, detail, owner_related, preferred}], chain}.
- * Owned by the arena.
+ * candidates: [{org_id, org_type, taken, reason, detail, owner_related, preferred}],
+ * after_taken: {count, by_reason}, chain}: the candidates up to the one taken (all of them
+ * when none was), and those after it counted by reason. Owned by the arena.
  */
 struct json_object *coverage_provenance(struct arena *ar, const struct coverage_result *res);
 

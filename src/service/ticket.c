@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "org/org.h"
 #include "service/coverage.h"
+#include "service/covcache.h"
 #include "service/sla.h"
 #include "service/slapol.h"
 
@@ -231,74 +232,202 @@ static void certs_of(struct arena *ar, const struct db_val *v, struct coverage_o
     o->certifications = c;
 }
 
-/*
- * The coverage walk for equipment row eq at `at`: *org_id and *provenance (JSON text), or
- * both 0/NULL when the tenant's policy is off... which still gives a provenance saying so.
- */
-static int resolve_org(struct db *db, struct arena *ar, int64_t tenant_id, const struct db_res *eq,
-                       int64_t at, int64_t *org_id, const char **provenance)
+/* A row of ticket.tree or ticket.owner_rels: its relationship, when it has one, and org. */
+static void tree_row(struct arena *ar, const struct db_res *res, int i, struct coverage_rel *rels,
+                     size_t *nrels, struct coverage_org *orgs, size_t *norgs)
 {
-    struct coverage_policy pol;
-    struct coverage_equipment ce = {0};
-    struct coverage_result cr;
-    struct coverage_org *orgs = NULL;
-    struct coverage_rel *rels = NULL;
-    struct db_res cp, rr, orr;
-    struct field_errors fe = {0};
+    struct coverage_org *g = &orgs[(*norgs)++];
+
+    if (!db_at(res, i, 0)->null) {
+        struct coverage_rel *r = &rels[(*nrels)++];
+
+        r->id = db_at(res, i, 0)->i;
+        r->parent_id = db_at(res, i, 1)->i;
+        r->child_id = db_at(res, i, 2)->i;
+        r->type = db_at(res, i, 3)->s;
+        r->preferred = db_at(res, i, 4)->i != 0;
+        r->active_from = db_at(res, i, 5)->i;
+        r->has_to = !db_at(res, i, 6)->null;
+        r->active_to = r->has_to ? db_at(res, i, 6)->i : 0;
+    }
+    g->id = db_at(res, i, 7)->i;
+    g->type = db_at(res, i, 8)->s;
+    g->region = db_at(res, i, 9)->null ? NULL : db_at(res, i, 9)->s;
+    certs_of(ar, db_at(res, i, 10), g);
+    g->active = strcmp(db_at(res, i, 11)->s, "active") == 0;
+}
+
+static int by_org_id(const void *pa, const void *pb)
+{
+    const struct coverage_org *a = pa, *b = pb;
+
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int by_rel_id(const void *pa, const void *pb)
+{
+    const struct coverage_rel *a = pa, *b = pb;
+
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Sorts v[0..n) of size-byte items by id (the first member) and drops repeats: the count. */
+static size_t sort_unique(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    char *b = v;
+    size_t k = 0;
+
+    qsort(v, n, size, cmp);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || cmp(b + (k - 1) * size, b + i * size) != 0)
+            memmove(b + k++ * size, b + i * size, size);
+    return k;
+}
+
+/* The rows of a tree statement as sorted, unique orgs and relationships. */
+static void tree_of(struct arena *ar, const struct db_res *res, struct covcache_tree *t)
+{
+    struct coverage_org *orgs = arena_zalloc(ar, sizeof(*orgs) * (size_t)(res->nrows + 1));
+    struct coverage_rel *rels = arena_zalloc(ar, sizeof(*rels) * (size_t)(res->nrows + 1));
     size_t norgs = 0, nrels = 0;
+
+    for (int i = 0; i < res->nrows; i++)
+        tree_row(ar, res, i, rels, &nrels, orgs, &norgs);
+    t->norgs = sort_unique(orgs, norgs, sizeof(*orgs), by_org_id);
+    t->nrels = sort_unique(rels, nrels, sizeof(*rels), by_rel_id);
+    t->orgs = orgs;
+    t->rels = rels;
+}
+
+/*
+ * a[0..na) and b[0..nb), size-byte items each sorted by cmp and unique, merged into out
+ * (room for na + nb) in order, once each: the count. The walk finds sorted input sorted.
+ */
+static size_t merge_sorted(void *out, const void *a, size_t na, const void *b, size_t nb,
+                           size_t size, int (*cmp)(const void *, const void *))
+{
+    const char *x = a, *y = b;
+    char *o = out;
+    size_t i = 0, j = 0, n = 0;
+
+    while (i < na || j < nb) {
+        int c = i == na ? 1 : j == nb ? -1 : cmp(x + i * size, y + j * size);
+
+        memcpy(o + n++ * size, c <= 0 ? x + i * size : y + j * size, size);
+        i += c <= 0;
+        j += c >= 0;
+    }
+    return n;
+}
+
+/* The owner's part merged into a copy of the tree: both sorted by id, unique. */
+static void merge(struct arena *ar, struct covcache_tree *t, const struct covcache_tree *own)
+{
+    struct coverage_org *orgs = arena_alloc(ar, sizeof(*orgs) * (t->norgs + own->norgs + 1));
+    struct coverage_rel *rels = arena_alloc(ar, sizeof(*rels) * (t->nrels + own->nrels + 1));
+
+    t->norgs =
+        merge_sorted(orgs, t->orgs, t->norgs, own->orgs, own->norgs, sizeof(*orgs), by_org_id);
+    t->nrels =
+        merge_sorted(rels, t->rels, t->nrels, own->rels, own->nrels, sizeof(*rels), by_rel_id);
+    t->orgs = orgs;
+    t->rels = rels;
+}
+
+/*
+ * What the walk reads for equipment of manufacturer m owned by owner (0: none): the
+ * manufacturer's tree, kept by the worker under key, and the owner's relationships.
+ */
+static int walk_input(struct db *db, struct arena *ar, const struct covcache_key *key, int64_t m,
+                      int64_t owner, struct covcache_tree *in)
+{
+    struct covcache_tree own;
+    struct db_res res;
+    long long t = key->tenant_id;
     int rc;
 
-    coverage_policy_default(&pol);
-    rc = db_exec(db, ar, &Q_COVPOL_GET, tenant_id, &cp);
+    if (!covcache_tree_get(key, m, in)) {
+        rc = db_exec(db, ar, &Q_TKT_TREE, key->tenant_id, &res, (long long)m, t, t, (long long)m);
+        if (rc)
+            return rc;
+        tree_of(ar, &res, in);
+        covcache_tree_put(key, m, in);
+    }
+    if (!owner)
+        return 0;
+    rc = db_exec(db, ar, &Q_TKT_OWNER_RELS, key->tenant_id, &res, (long long)owner,
+                 (long long)owner, (long long)owner, t, (long long)owner);
+    if (rc)
+        return rc;
+    tree_of(ar, &res, &own);
+    merge(ar, in, &own);
+    return 0;
+}
+
+/* The tenant's coverage policy, kept by the worker under key. */
+static int policy_of(struct db *db, struct arena *ar, const struct covcache_key *key,
+                     struct coverage_policy *pol)
+{
+    struct db_res cp;
+    struct field_errors fe = {0};
+    int rc;
+
+    if (covcache_policy_get(key, pol))
+        return 0;
+    coverage_policy_default(pol);
+    rc = db_exec(db, ar, &Q_COVPOL_GET, key->tenant_id, &cp);
     if (rc)
         return rc;
     if (cp.nrows == 1) {
         struct json_object *j =
             json_arena_own(ar, json_stored(ar, db_at(&cp, 0, 1)->s, db_at(&cp, 0, 1)->len, NULL));
 
-        if (!j || coverage_policy_parse(ar, j, &pol, &fe) != 0)
+        if (!j || coverage_policy_parse(ar, j, pol, &fe) != 0)
             return DB_ERR;
-        pol.enabled = db_at(&cp, 0, 0)->i != 0;
+        pol->enabled = db_at(&cp, 0, 0)->i != 0;
     }
+    covcache_policy_put(key, pol);
+    return 0;
+}
+
+/*
+ * The coverage walk for equipment row eq at `at`: *org_id and *provenance (JSON text), or
+ * both 0/NULL when the tenant's policy is off... which still gives a provenance saying so.
+ */
+static int resolve_org(struct db *db, struct arena *ar, const struct covcache_key *key,
+                       const struct db_res *eq, int64_t at, int64_t *org_id,
+                       const char **provenance)
+{
+    struct coverage_policy pol;
+    struct coverage_equipment ce = {0};
+    struct coverage_result cr;
+    struct covcache_tree in = {0};
+    int rc;
+
+    rc = policy_of(db, ar, key, &pol);
+    if (rc)
+        return rc;
     ce.manufacturer_id = db_at(eq, 0, 4)->null ? 0 : db_at(eq, 0, 4)->i;
     ce.owner_org_id = db_at(eq, 0, 2)->null ? 0 : db_at(eq, 0, 2)->i;
     ce.region = db_at(eq, 0, 3)->null ? NULL : db_at(eq, 0, 3)->s;
-    if (pol.enabled) {
-        long long m = ce.manufacturer_id, o = ce.owner_org_id, t = tenant_id;
-
-        rc = db_exec(db, ar, &Q_TKT_TREE_RELS, tenant_id, &rr, m, t, o, o);
-        if (!rc)
-            rc = db_exec(db, ar, &Q_TKT_TREE_ORGS, tenant_id, &orr, m, t, o, o, t, m, o);
+    if (pol.enabled && ce.manufacturer_id) {
+        if (covcache_walk_get(key, ce.manufacturer_id, ce.owner_org_id, ce.region, at, org_id,
+                              provenance)) {
+            *provenance = arena_strdup(ar, *provenance);
+            return 0;
+        }
+        rc = walk_input(db, ar, key, ce.manufacturer_id, ce.owner_org_id, &in);
         if (rc)
             return rc;
-        rels = arena_alloc(ar, sizeof(*rels) * (size_t)(rr.nrows + 1));
-        for (int i = 0; i < rr.nrows; i++) {
-            struct coverage_rel *r = &rels[nrels++];
-
-            r->id = db_at(&rr, i, 0)->i;
-            r->parent_id = db_at(&rr, i, 1)->i;
-            r->child_id = db_at(&rr, i, 2)->i;
-            r->type = db_at(&rr, i, 3)->s;
-            r->preferred = db_at(&rr, i, 4)->i != 0;
-            r->active_from = db_at(&rr, i, 5)->i;
-            r->has_to = !db_at(&rr, i, 6)->null;
-            r->active_to = r->has_to ? db_at(&rr, i, 6)->i : 0;
-        }
-        orgs = arena_alloc(ar, sizeof(*orgs) * (size_t)(orr.nrows + 1));
-        for (int i = 0; i < orr.nrows; i++) {
-            struct coverage_org *g = &orgs[norgs++];
-
-            g->id = db_at(&orr, i, 0)->i;
-            g->type = db_at(&orr, i, 1)->s;
-            g->region = db_at(&orr, i, 2)->null ? NULL : db_at(&orr, i, 2)->s;
-            certs_of(ar, db_at(&orr, i, 3), g);
-            g->active = strcmp(db_at(&orr, i, 4)->s, "active") == 0;
-        }
     }
-    if (coverage_resolve(ar, &pol, &ce, orgs, norgs, rels, nrels, at, &cr) != COVERAGE_OK)
+    if (coverage_resolve(ar, &pol, &ce, in.orgs, in.norgs, in.rels, in.nrels, at, &cr) !=
+        COVERAGE_OK)
         return DB_ERR; /* the data contradicts itself */
     *org_id = cr.org_id;
     *provenance = json_text(ar, coverage_provenance(ar, &cr));
+    if (pol.enabled && ce.manufacturer_id)
+        covcache_walk_put(key, ce.manufacturer_id, ce.owner_org_id, ce.region, cr.valid_from,
+                          cr.valid_to, cr.org_id, *provenance);
     return 0;
 }
 
@@ -334,37 +463,48 @@ static void check_input(struct arena *ar, const struct ticket_new *in, struct fi
 }
 
 int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, int64_t *id,
-                  struct field_errors *fe)
+                  struct json_object **ticket, struct field_errors *fe)
 {
-    struct db_res fl, eq, ins;
+    struct covcache_key key;
+    struct db_res fl, eq, ins, got;
     struct slapol sp = {0};
     struct json_object *out;
-    const char *provenance = NULL, *now_sql, *after;
+    const char *provenance = NULL, *now_sql, *after, *response = NULL, *resolve = NULL;
     int64_t now = ticket_now_ms(), org_id = 0;
-    unsigned flags;
+    unsigned flags = in->flags;
     size_t before = fe->n;
-    int rc;
+    int rc, sev;
 
     *id = 0;
+    if (ticket)
+        *ticket = NULL;
     check_input(ar, in, fe);
     if (fe->n > before)
         return TICKET_EINPUT;
-    rc = db_exec(db, ar, &Q_TKT_TENANT_FLAGS, 0, &fl, (long long)in->tenant_id);
-    if (!rc && fl.nrows != 1)
-        rc = DB_ENOTFOUND;
-    if (!rc)
-        rc = db_exec(db, ar, &Q_TKT_EQUIPMENT, in->tenant_id, &eq, (long long)in->equipment_id);
+    /* before the first read: an entry kept from it is stamped with the counter of then */
+    covcache_begin(&key, in->tenant_id, in->cache_ttl);
+    if (!in->have_flags) {
+        rc = db_exec(db, ar, &Q_TKT_TENANT_FLAGS, 0, &fl, (long long)in->tenant_id);
+        if (!rc && fl.nrows != 1)
+            rc = DB_ENOTFOUND;
+        if (rc)
+            return rc;
+        flags = flags_parse(db_at(&fl, 0, 0)->s);
+    }
+    rc = db_exec(db, ar, &Q_TKT_EQUIPMENT, in->tenant_id, &eq, (long long)in->equipment_id);
     if (rc)
         return rc;
+    if (in->owner_only && eq.nrows == 1 &&
+        (db_at(&eq, 0, 2)->null || db_at(&eq, 0, 2)->i != in->owner_only))
+        return TICKET_EFORBIDDEN;
     if (eq.nrows != 1 || strcmp(db_at(&eq, 0, 1)->s, "active") != 0) {
         field_errors_add(ar, fe, "equipment_id",
                          eq.nrows ? "names retired equipment"
                                   : "names no equipment of this tenant");
         return TICKET_EINPUT;
     }
-    flags = flags_parse(db_at(&fl, 0, 0)->s);
     if ((flags & FLAG_BIT(FLAG_SERVICE_POLICIES)) && (flags & FLAG_BIT(FLAG_RESP_ORG_ASSIGNMENT))) {
-        rc = resolve_org(db, ar, in->tenant_id, &eq, now, &org_id, &provenance);
+        rc = resolve_org(db, ar, &key, &eq, now, &org_id, &provenance);
         if (rc)
             return rc;
     }
@@ -373,22 +513,31 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
         if (rc)
             return rc;
     }
+    /* what ticket_due_update() gives a history of one open event: no pause, from now */
+    sev = slapol_severity_index(in->severity);
+    if (sp.id && sev >= 0) {
+        response = due_sql(ar, &sp, now, NULL, 0, sp.targets.response_min[sev]);
+        resolve = due_sql(ar, &sp, now, NULL, 0, sp.targets.resolve_min[sev]);
+    }
     now_sql = sql_time(ar, now);
     rc = db_exec(db, ar, &Q_TKT_INSERT, in->tenant_id, &ins, (long long)in->equipment_id,
                  in->severity, in->title, in->description, in->source, in->reporter_name,
-                 in->reporter_contact, (long long)org_id, (long long)sp.id, provenance, now_sql);
+                 in->reporter_contact, (long long)org_id, (long long)sp.id, provenance, response,
+                 resolve, now_sql);
     if (rc)
         return rc;
     *id = (int64_t)ins.insert_id;
     rc = db_exec(db, ar, &Q_TKT_EVENT_INSERT, in->tenant_id, NULL, (long long)*id, NULL, "open",
                  (long long)in->actor_id, NULL, now_sql);
-    if (!rc)
-        rc = ticket_due_update(db, ar, in->tenant_id, *id);
     if (rc)
         return rc;
-    out = ticket_read(db, ar, in->tenant_id, *id, 0, NULL, NULL, &rc);
-    if (!out)
+    /* a new ticket has no escalations to read */
+    rc = db_exec(db, ar, &Q_TKT_GET, in->tenant_id, &got, (long long)*id);
+    if (!rc && got.nrows != 1)
+        rc = DB_ENOTFOUND;
+    if (rc)
         return rc;
+    out = json_arena_own(ar, ticket_row_json(ar, &got, 0, NULL));
     after = json_text(ar, out);
     {
         struct audit_entry e = {
@@ -408,5 +557,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
     if (!rc)
         rc = outbox_emit(db, ar, in->tenant_id, "ticket.created", "ticket", *id, after,
                          in->request_id);
+    if (!rc && ticket)
+        *ticket = out;
     return rc;
 }

@@ -36,29 +36,35 @@ struct ticket_new {
     const char *reporter_contact; /* NULL: none (the QR form's contact_email) */
     const char *request_id;       /* for the audit row and the event; NULL: none */
     const char *ip;               /* for the audit row; NULL: none */
+    int64_t owner_only;           /* not 0: the equipment must be owned by this org */
+    int have_flags;               /* 1: flags are the tenant's feature flags, else read */
+    unsigned flags;
+    double cache_ttl; /* seconds the worker's copy of the coverage tree may serve; 0: none */
 };
 
 enum {
     TICKET_OK = 0,
-    TICKET_EINPUT = 1, /* fe names the fields; nothing was written */
+    TICKET_EINPUT = 1,     /* fe names the fields; nothing was written */
+    TICKET_EFORBIDDEN = 2, /* the equipment is not owner_only's; nothing was written */
     /* negative: a DB_E* code (db/db.h); the caller rolls back */
 };
 
 /*
  * Creates a ticket INSIDE THE CALLER'S OPEN TRANSACTION (db_begin() before, db_commit() or
  * db_rollback() after; it never commits or rolls back itself): checks the input (fields to
- * fe), reads the tenant's flags, locks the equipment row, resolves the responsible org (the
- * coverage policy when service_policies and resp_org_assignment are on and the tenant's
- * policy is enabled; else NULL), picks the SLA policy (the responsible org's active one,
- * else the tenant default, else none) and computes the due times, then inserts the ticket,
- * its first status event (NULL -> open, by actor_id or nobody), the audit row
+ * fe), reads the tenant's flags (unless given), locks the equipment row, resolves the
+ * responsible org (the coverage policy when service_policies and resp_org_assignment are on
+ * and the tenant's policy is enabled; else NULL), picks the SLA policy (the responsible org's
+ * active one, else the tenant default, else none) and computes the due times, then inserts the
+ * ticket, its first status event (NULL -> open, by actor_id or nobody), the audit row
  * "ticket.create" and the outbox event "ticket.created".
  *
- * Returns TICKET_OK with *id, TICKET_EINPUT (an unknown or retired equipment_id is a field
- * error too), or a negative DB_E* code. Everything allocated lives in ar.
+ * Returns TICKET_OK with *id and, when ticket is not NULL, *ticket as the API shows it;
+ * TICKET_EINPUT (an unknown or retired equipment_id is a field error too);
+ * TICKET_EFORBIDDEN; or a negative DB_E* code. Everything allocated lives in ar.
  */
 int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, int64_t *id,
-                  struct field_errors *fe);
+                  struct json_object **ticket, struct field_errors *fe);
 
 /* The workflow (docs/service.md "Tickets"): 1 when a ticket may go from one status to another. */
 int ticket_transition_allowed(const char *from, const char *to);
@@ -84,14 +90,14 @@ int64_t ticket_now_ms(void);
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_TKT_TENANT_FLAGS, Q_TKT_EQUIPMENT, Q_TKT_TREE_RELS, Q_TKT_TREE_ORGS,
+extern const struct db_query Q_TKT_TENANT_FLAGS, Q_TKT_EQUIPMENT, Q_TKT_TREE, Q_TKT_OWNER_RELS,
     Q_TKT_INSERT, Q_TKT_EVENT_INSERT, Q_TKT_GET, Q_TKT_GET_FOR_UPDATE, Q_TKT_LIST, Q_TKT_ESC_RANGE,
     Q_TKT_EVENTS, Q_TKT_SET_DUE, Q_TKT_SET_STATUS, Q_TKT_ASSIGN, Q_TKT_COMMENT_INSERT,
     Q_TKT_COMMENT_GET, Q_TKT_COMMENTS, Q_TKT_DUE_INFO, Q_TKT_SWEEP_TENANTS, Q_TKT_SWEEP_DUE,
     Q_TKT_SWEEP_LOCK, Q_TKT_ESC_INSERT, Q_TKT_ESCALATE, Q_COVPOL_GET, Q_COVPOL_GET_FOR_UPDATE,
     Q_COVPOL_UPSERT, Q_COVPOL_MANUFACTURERS;
 #define TICKET_QUERIES                                                                             \
-    &Q_TKT_TENANT_FLAGS, &Q_TKT_EQUIPMENT, &Q_TKT_TREE_RELS, &Q_TKT_TREE_ORGS, &Q_TKT_INSERT,      \
+    &Q_TKT_TENANT_FLAGS, &Q_TKT_EQUIPMENT, &Q_TKT_TREE, &Q_TKT_OWNER_RELS, &Q_TKT_INSERT,          \
         &Q_TKT_EVENT_INSERT, &Q_TKT_GET, &Q_TKT_GET_FOR_UPDATE, &Q_TKT_LIST, &Q_TKT_ESC_RANGE,     \
         &Q_TKT_EVENTS, &Q_TKT_SET_DUE, &Q_TKT_SET_STATUS, &Q_TKT_ASSIGN, &Q_TKT_COMMENT_INSERT,    \
         &Q_TKT_COMMENT_GET, &Q_TKT_COMMENTS, &Q_TKT_DUE_INFO, &Q_TKT_SWEEP_TENANTS,                \

@@ -36,38 +36,52 @@ const struct db_query Q_TKT_EQUIPMENT = {
 };
 
 /*
- * What the coverage walk needs (docs/service-coverage.md "What the caller passes"): the
- * distributor_of and dealer_of relationships down from the manufacturer, whatever their
- * window, at most 8 levels, and the owner's relationships of any type. Parameters: the
- * manufacturer, the tenant, the tenant, the owner, the owner.
+ * What the coverage walk needs (docs/service-coverage.md "What the caller passes"), in two
+ * parts: the manufacturer's tree, kept by the worker (service/covcache.h), and the owner's
+ * relationships, read each time. Both give a relationship and an organization a row.
  */
-#define TREE_CTE                                                                                   \
-    "WITH RECURSIVE tree (org_id, depth) AS (SELECT CAST(? AS UNSIGNED), 0 UNION SELECT "          \
-    "r.child_org_id, t.depth + 1 FROM org_relationships r JOIN tree t ON r.parent_org_id = "       \
-    "t.org_id WHERE r.tenant_id = ? AND r.relation_type IN ('distributor_of', 'dealer_of') "       \
-    "AND t.depth < 9), rels AS (SELECT r.* FROM org_relationships r WHERE r.tenant_id = ? "        \
-    "AND ((r.relation_type IN ('distributor_of', 'dealer_of') AND r.parent_org_id IN "             \
-    "(SELECT org_id FROM tree)) OR r.parent_org_id = ? OR r.child_org_id = ?)) "
+#define REL_COLS                                                                                   \
+    "r.id, r.parent_org_id, r.child_org_id, r.relation_type, r.preferred, "                        \
+    "CAST(ROUND(UNIX_TIMESTAMP(r.active_from) * 1000) AS SIGNED), "                                \
+    "CAST(ROUND(UNIX_TIMESTAMP(r.active_to) * 1000) AS SIGNED), "
+#define NO_REL   "NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+#define ORG_COLS "o.id, o.type, o.region, o.certifications, o.status"
 
-const struct db_query Q_TKT_TREE_RELS = {
-    "ticket.tree_rels",
-    TREE_CTE "SELECT id, parent_org_id, child_org_id, relation_type, preferred, "
-             "CAST(ROUND(UNIX_TIMESTAMP(active_from) * 1000) AS SIGNED), "
-             "CAST(ROUND(UNIX_TIMESTAMP(active_to) * 1000) AS SIGNED) FROM rels ORDER BY id",
+/*
+ * The distributor_of and dealer_of relationships down from the manufacturer, whatever their
+ * window, at most 8 levels, each with its child; then the manufacturer without one. Every
+ * parent is the manufacturer or a child, so these are all the organizations they name.
+ * Parameters: the manufacturer, the tenant, the tenant, the tenant, the manufacturer.
+ */
+const struct db_query Q_TKT_TREE = {
+    "ticket.tree",
+    "WITH RECURSIVE tree (org_id, depth) AS (SELECT CAST(? AS UNSIGNED), 0 UNION SELECT "
+    "r.child_org_id, t.depth + 1 FROM org_relationships r JOIN tree t ON r.parent_org_id = "
+    "t.org_id WHERE r.tenant_id = ? AND r.relation_type IN ('distributor_of', 'dealer_of') "
+    "AND t.depth < 9) SELECT " REL_COLS ORG_COLS " FROM org_relationships r JOIN "
+    "organizations o ON o.tenant_id = r.tenant_id AND o.id = r.child_org_id WHERE "
+    "r.tenant_id = ? AND r.relation_type IN ('distributor_of', 'dealer_of') AND "
+    "r.parent_org_id IN (SELECT org_id FROM tree) UNION ALL SELECT " NO_REL ORG_COLS
+    " FROM organizations o WHERE o.tenant_id = ? AND o.id = ?",
     "LLLLL",
-    "LLLsLLL",
+    "LLLsLLLLssss",
     DBQ_TENANT,
 };
 
-/* Every organization those relationships name, the manufacturer and the owner. */
-const struct db_query Q_TKT_TREE_ORGS = {
-    "ticket.tree_orgs",
-    TREE_CTE
-    "SELECT o.id, o.type, o.region, o.certifications, o.status FROM organizations o WHERE "
-    "o.tenant_id = ? AND (o.id = ? OR o.id = ? OR o.id IN (SELECT parent_org_id FROM rels) "
-    "OR o.id IN (SELECT child_org_id FROM rels)) ORDER BY o.id",
-    "LLLLLLLL",
-    "Lssss",
+/*
+ * The owner's relationships of any type, each with the organization at its other end; then
+ * the owner without one. Parameters: the owner, the tenant, the owner, the owner, the
+ * tenant, the owner.
+ */
+const struct db_query Q_TKT_OWNER_RELS = {
+    "ticket.owner_rels",
+    "SELECT " REL_COLS ORG_COLS " FROM org_relationships r JOIN organizations o ON "
+    "o.tenant_id = r.tenant_id AND o.id = IF(r.parent_org_id = ?, r.child_org_id, "
+    "r.parent_org_id) WHERE r.tenant_id = ? AND (r.parent_org_id = ? OR r.child_org_id = ?) "
+    "UNION ALL SELECT " NO_REL ORG_COLS " FROM organizations o WHERE o.tenant_id = ? AND "
+    "o.id = ?",
+    "LLLLLL",
+    "LLLsLLLLssss",
     DBQ_TENANT,
 };
 
@@ -75,8 +89,9 @@ const struct db_query Q_TKT_INSERT = {
     "ticket.insert",
     "INSERT INTO tickets (tenant_id, equipment_id, severity, title, description, source, "
     "reporter_name, reporter_contact, responsible_org_id, sla_policy_id, "
-    "policy_provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "LLssssssNNss",
+    "policy_provenance, response_due_at, resolve_due_at, created_at) VALUES (?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "LLssssssNNssss",
     "",
     DBQ_TENANT,
 };

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "core/config.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "db/db.h"
@@ -37,7 +38,6 @@ int ticket_http_create(struct req *r)
 {
     struct json_object *body, *out;
     struct ticket_new in = {0};
-    struct db_res eq;
     int64_t id;
     int rc;
     struct jfield f[] = {
@@ -58,19 +58,19 @@ int ticket_http_create(struct req *r)
     in.source = "api";
     in.request_id = r->request_id;
     in.ip = r->remote_addr;
-    if (r->ctx.org_id && in.equipment_id > 0) {
-        rc = db_exec(r->db, r->ar, &Q_TKT_EQUIPMENT, r->ctx.tenant_id, &eq,
-                     (long long)in.equipment_id);
-        if (rc)
-            return problem_db(r, rc, "ticket create");
-        if (eq.nrows == 1 && (db_at(&eq, 0, 2)->null || db_at(&eq, 0, 2)->i != r->ctx.org_id))
-            return problem(r, PROB_FORBIDDEN,
-                           "an organization's user opens tickets for the "
-                           "equipment its organization owns only");
-    }
+    in.owner_only = r->ctx.org_id;
+    in.have_flags = 1;
+    in.flags = r->ctx.flags;
+    in.cache_ttl = (double)r->cfg->service_cache_ttl;
     rc = db_begin(r->db);
     if (!rc)
-        rc = ticket_create(r->db, r->ar, &in, &id, &r->field_errors);
+        rc = ticket_create(r->db, r->ar, &in, &id, &out, &r->field_errors);
+    if (rc == TICKET_EFORBIDDEN) {
+        db_rollback(r->db);
+        return problem(r, PROB_FORBIDDEN,
+                       "an organization's user opens tickets for the "
+                       "equipment its organization owns only");
+    }
     if (rc == TICKET_EINPUT) {
         db_rollback(r->db);
         if (r->field_errors.n == 1 && strcmp(r->field_errors.v[0].field, "equipment_id") == 0 &&
@@ -83,9 +83,6 @@ int ticket_http_create(struct req *r)
         rc = db_commit(r->db);
     if (rc)
         return problem_rollback(r, rc, "ticket create");
-    out = ticket_read(r->db, r->ar, r->ctx.tenant_id, id, 0, NULL, NULL, &rc);
-    if (!out)
-        return problem_db(r, rc, "ticket create");
     resp_header(r, "Location", "/v1/tickets/%lld", (long long)id);
     resp_etag(r, json_object_get_int64(json_object_object_get(out, "version")));
     return resp_json(r, 201, out);

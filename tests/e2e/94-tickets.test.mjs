@@ -59,9 +59,9 @@ test('Example C: policies on, DL1 answers with its certification; the provenance
     order: ['dealer', 'distributor', 'manufacturer'],
     candidates: [
       { org_id: w.dl1.id, org_type: 'dealer', taken: true, reason: 'first_eligible', detail: 'the first eligible candidate', owner_related: false, preferred: false },
-      { org_id: w.d1.id, org_type: 'distributor', taken: false, reason: 'not_certified', detail: "lacks the certification 'ACME-SVC'", owner_related: false, preferred: false },
-      { org_id: w.m1.id, org_type: 'manufacturer', taken: false, reason: 'lower_in_order', detail: `eligible; org ${w.dl1.id} comes first`, owner_related: false, preferred: false },
     ],
+    // D1 and M1 came after the one taken: counted, not listed
+    after_taken: { count: 2, by_reason: { lower_in_order: 1, not_certified: 1 } },
     chain: [w.dl1.id, w.d1.id, w.m1.id],
   });
   // the responsible org's own policy, not the default
@@ -74,6 +74,7 @@ test('Example C: policies on, DL1 answers with its certification; the provenance
   const t2 = await w.ticket();
   assert.equal(t2.responsible_org_id, w.m1.id);
   assert.deepEqual(t2.policy_provenance.candidates.map((c) => c.reason), ['not_certified', 'not_certified', 'first_eligible']);
+  assert.deepEqual(t2.policy_provenance.after_taken, { count: 0, by_reason: {} });
   assert.deepEqual(t2.policy_provenance.chain, [w.m1.id]);
   assert.equal(t2.sla_policy_id, def.id);
 });
@@ -253,6 +254,34 @@ test('tickets opened at the same time in one tenant all open: none waits on anot
   assert.deepEqual(answers.map((r) => r.status), answers.map(() => 201), answers.find((r) => r.status !== 201)?.text);
   assert.equal(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id}`), '24');
   assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all'`), '24');
+});
+
+// Each worker keeps the coverage policy, M1's tree and the walk's answers (docs/service-coverage.md
+// "Kept by each worker"): a burst reaches every worker, and each must see an API change at
+// once and a relationship's start when it comes, with no write in between.
+test('every worker sees an organization change at once, and a relationship when it begins', async () => {
+  const w = await exampleC('tkcache', { service_policies: true, resp_org_assignment: true });
+  await w.coverage();
+  const burst = async () => {
+    const answers = await Promise.all(Array.from({ length: 24 }, () => post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 'Alarm' }, w.admin)));
+    assert.deepEqual(answers.map((r) => r.status), answers.map(() => 201), answers.find((r) => r.status !== 201)?.text);
+    return [...new Set(answers.map((r) => r.json.responsible_org_id))];
+  };
+  const patch = async (id, body) => ok(await req('PATCH', `/v1/orgs/${id}`, { headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }), 200);
+  assert.deepEqual(await burst(), [w.dl1.id]);
+  await patch(w.dl1.id, { certifications: [] });
+  assert.deepEqual(await burst(), [w.m1.id]);
+  await patch(w.dl1.id, { certifications: ['ACME-SVC'] });
+  assert.deepEqual(await burst(), [w.dl1.id]);
+  // DL2 works with H1 (so it would come first) and joins D1 in a few seconds
+  const dl2 = ok(await post('/v1/orgs', { name: 'DL2', type: 'dealer', certifications: ['ACME-SVC'] }, w.admin));
+  ok(await post(`/v1/orgs/${dl2.id}/relationships`, { child_org_id: w.h1.id, relation_type: 'partner_of', active_from: '2020-01-01T00:00:00Z' }, w.admin));
+  const begins = Date.now() + 4000;
+  ok(await post(`/v1/orgs/${w.d1.id}/relationships`, { child_org_id: dl2.id, relation_type: 'dealer_of', active_from: new Date(begins).toISOString() }, w.admin));
+  const before = await burst();
+  if (Date.now() < begins) assert.deepEqual(before, [w.dl1.id]);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, begins - Date.now()) + 100));
+  assert.deepEqual(await burst(), [dl2.id]);
 });
 
 test('bad ticket bodies name each field and write nothing', async () => {

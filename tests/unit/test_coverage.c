@@ -16,6 +16,8 @@
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
+#include "identity/principal.h"
+#include "service/covcache.h"
 #include "service/coverage.h"
 #include "unit.h"
 
@@ -109,7 +111,8 @@ START_TEST(test_example_c)
         "{\"rule\":\"global\",\"reason\":\"policy_off\",\"responsible_org_id\":null,"
         "\"manufacturer_id\":null,\"required_certification\":null,\"match_region\":false,"
         "\"region\":null,\"owner_org_id\":31,\"order\":[\"dealer\",\"distributor\","
-        "\"manufacturer\"],\"candidates\":[],\"chain\":[]}");
+        "\"manufacturer\"],\"candidates\":[],\"after_taken\":{\"count\":0,\"by_reason\":{}},"
+        "\"chain\":[]}");
     /* enabled: dealer -> distributor -> manufacturer; DL1 eligible with its certification */
     ck_assert_int_eq(coverage_resolve(&ar, &on, &e123, example_c_orgs, N(example_c_orgs),
                                       example_c_rels, N(example_c_rels), at, &res),
@@ -129,13 +132,9 @@ START_TEST(test_example_c)
         "\"region\":null,\"owner_org_id\":31,\"order\":[\"dealer\",\"distributor\","
         "\"manufacturer\"],\"candidates\":["
         "{\"org_id\":21,\"org_type\":\"dealer\",\"taken\":true,\"reason\":\"first_eligible\","
-        "\"detail\":\"the first eligible candidate\",\"owner_related\":false,\"preferred\":false},"
-        "{\"org_id\":11,\"org_type\":\"distributor\",\"taken\":false,\"reason\":\"not_certified\","
-        "\"detail\":\"lacks the certification 'ACME-SVC'\",\"owner_related\":false,"
-        "\"preferred\":false},"
-        "{\"org_id\":1,\"org_type\":\"manufacturer\",\"taken\":false,\"reason\":"
-        "\"lower_in_order\",\"detail\":\"eligible; org 21 comes first\",\"owner_related\":false,"
-        "\"preferred\":false}],\"chain\":[21,11,1]}");
+        "\"detail\":\"the first eligible candidate\",\"owner_related\":false,\"preferred\":false}],"
+        "\"after_taken\":{\"count\":2,\"by_reason\":{\"lower_in_order\":1,\"not_certified\":1}},"
+        "\"chain\":[21,11,1]}");
     ck_assert_int_eq(coverage_escalation_target(prov, DL1), D1);
     ck_assert_int_eq(coverage_escalation_target(prov, D1), M1);
     ck_assert_int_eq(coverage_escalation_target(prov, M1), 0);
@@ -241,6 +240,37 @@ static const char *expect_chain(struct arena *ar, struct json_object *e)
     return chain_text(ar, v, n);
 }
 
+/*
+ * The provenance lists the candidates up to the one taken (all when none was) and counts
+ * those after it by reason: what it gets wrong, or NULL.
+ */
+static const char *provenance_wrong(struct arena *ar, const struct coverage_result *res)
+{
+    struct json_object *p = coverage_provenance(ar, res), *after = unit_field(p, "after_taken");
+    struct json_object *listed = unit_field(p, "candidates");
+    size_t want = 0, n = json_object_array_length(listed);
+    int64_t sum = 0;
+
+    while (want < res->ncandidates && !res->candidates[want++].taken)
+        ;
+    if (n != want)
+        return arena_printf(ar, "lists %zu candidates, not %zu", n, want);
+    for (size_t i = 0; i < n; i++)
+        if (unit_jint(json_object_array_get_idx(listed, i), "org_id") != res->candidates[i].org->id)
+            return arena_printf(ar, "lists another candidate at %zu", i);
+    json_object_object_foreach(unit_field(after, "by_reason"), k, v)
+    {
+        (void)k;
+        sum += json_object_get_int64(v);
+    }
+    if (unit_jint(after, "count") != (int64_t)(res->ncandidates - want) ||
+        sum != unit_jint(after, "count"))
+        return arena_printf(ar, "counts %lld after the one taken (by reason %lld), not %zu",
+                            (long long)unit_jint(after, "count"), (long long)sum,
+                            res->ncandidates - want);
+    return NULL;
+}
+
 /* 0 when res is what the case expects; else appends why to report. */
 static int check_case(struct arena *ar, const struct ccase *w, int rc,
                       const struct coverage_result *res, struct sb *report)
@@ -249,11 +279,14 @@ static int check_case(struct arena *ar, const struct ccase *w, int rc,
     const char *cands = cands_text(ar, res), *chain = chain_text(ar, res->chain, res->nchain);
     const char *want_cands = expect_cands(ar, e), *want_chain = expect_chain(ar, e);
     const char *reason = json_object_get_string(unit_field(e, "reason"));
+    const char *prov = rc == COVERAGE_OK ? provenance_wrong(ar, res) : NULL;
 
+    if (prov)
+        sb_printf(report, "\n  %s: the provenance %s", w->name, prov);
     if (rc == COVERAGE_OK && res->org_id == unit_jint(e, "responsible_org_id") &&
         strcmp(coverage_outcome_name(res->outcome), reason) == 0 &&
         strcmp(cands, want_cands) == 0 && strcmp(chain, want_chain) == 0)
-        return 0;
+        return prov != NULL;
     sb_printf(report,
               "\n  %s: rc %d org %lld %s [%s] chain %s\n     want org %lld %s [%s] chain %s",
               w->name, rc, (long long)res->org_id, coverage_outcome_name(res->outcome), cands,
@@ -989,12 +1022,135 @@ START_TEST(test_property_against_naive)
 }
 END_TEST
 
+/* The answer holds between the windows' edges around `at`, and changes at the next one. */
+START_TEST(test_valid_window)
+{
+    const struct coverage_equipment e123 = {.manufacturer_id = M1, .owner_org_id = H1};
+    struct coverage_policy on = example_c_policy(1);
+    struct coverage_rel rels[2];
+    struct coverage_result res;
+    struct arena ar;
+    int64_t at = at_of("2025-06-01T08:00:00Z"), start = at_of("2025-06-02T00:00:00Z");
+
+    arena_init(&ar, 0);
+    memcpy(rels, example_c_rels, sizeof(rels));
+    rels[0].active_from = at_of("2020-01-01T00:00:00Z");
+    rels[1].active_from = start; /* DL1 joins D1 tomorrow */
+    ck_assert_int_eq(
+        coverage_resolve(&ar, &on, &e123, example_c_orgs, N(example_c_orgs), rels, 2, at, &res),
+        COVERAGE_OK);
+    ck_assert_int_eq(res.org_id, M1);
+    ck_assert_int_eq(res.valid_from, rels[0].active_from);
+    ck_assert_int_eq(res.valid_to, start);
+    ck_assert_int_eq(
+        coverage_resolve(&ar, &on, &e123, example_c_orgs, N(example_c_orgs), rels, 2, start, &res),
+        COVERAGE_OK);
+    ck_assert_int_eq(res.org_id, DL1);
+    ck_assert_int_eq(res.valid_from, start);
+    ck_assert_int_eq(res.valid_to, INT64_MAX);
+    /* an end closes the window too */
+    rels[1].active_from = rels[0].active_from;
+    rels[1].has_to = 1;
+    rels[1].active_to = start;
+    ck_assert_int_eq(
+        coverage_resolve(&ar, &on, &e123, example_c_orgs, N(example_c_orgs), rels, 2, at, &res),
+        COVERAGE_OK);
+    ck_assert_int_eq(res.org_id, DL1);
+    ck_assert_int_eq(res.valid_to, start);
+    arena_release(&ar);
+}
+END_TEST
+
+/* What the walk reads is kept per (tenant, manufacturer), under the counter and the ttl. */
+START_TEST(test_covcache)
+{
+    struct covcache_key k = {7, principal_epoch(7), 100.0, 1.0}, other = k, got_k;
+    struct coverage_org orgs[2] = {{.id = M1, .type = "manufacturer", .active = 1},
+                                   {.id = DL1,
+                                    .type = "dealer",
+                                    .certifications = dl1_certs,
+                                    .ncertifications = 1,
+                                    .active = 1}};
+    struct coverage_rel rels[1] = {
+        {.id = 102, .parent_id = M1, .child_id = DL1, .type = "dealer_of"}};
+    struct covcache_tree t = {orgs, 2, rels, 1}, got;
+    struct coverage_policy pol = example_c_policy(1), gotp;
+    const char *prov;
+    int64_t org;
+    char type[16] = "dealer";
+
+    covcache_flush();
+    orgs[1].type = type;
+    ck_assert_int_eq(covcache_tree_get(&k, M1, &got), 0);
+    covcache_tree_put(&k, M1, &t);
+    type[0] = 'X'; /* the cache keeps a copy */
+    ck_assert_int_eq(covcache_tree_get(&k, M1, &got), 1);
+    ck_assert_uint_eq(got.norgs, 2);
+    ck_assert_uint_eq(got.nrels, 1);
+    ck_assert_str_eq(got.orgs[1].type, "dealer");
+    ck_assert_str_eq(got.orgs[1].certifications[0], "ACME-SVC");
+    ck_assert_str_eq(got.rels[0].type, "dealer_of");
+    ck_assert_int_eq(covcache_tree_get(&k, 2, &got), 0); /* another manufacturer */
+    other.tenant_id = 8;
+    ck_assert_int_eq(covcache_tree_get(&other, M1, &got), 0); /* another tenant */
+    got_k = k;
+    got_k.now = 101.0;
+    ck_assert_int_eq(covcache_tree_get(&got_k, M1, &got), 0); /* the ttl passed */
+    got_k.now = 99.0;
+    ck_assert_int_eq(covcache_tree_get(&got_k, M1, &got), 0); /* the clock went back */
+    got_k = k;
+    got_k.ttl = 0;
+    ck_assert_int_eq(covcache_tree_get(&got_k, M1, &got), 0); /* ttl 0: never */
+    /* many manufacturers: the newest is always kept, whatever slots they meet on */
+    for (int64_t m = 100; m < 200; m++) {
+        covcache_tree_put(&k, m, &t);
+        ck_assert_int_eq(covcache_tree_get(&k, m, &got), 1);
+    }
+
+    ck_assert_int_eq(covcache_policy_get(&k, &gotp), 0);
+    covcache_policy_put(&k, &pol);
+    ck_assert_int_eq(covcache_policy_get(&k, &gotp), 1);
+    ck_assert_int_eq(gotp.enabled, 1);
+    ck_assert_uint_eq(gotp.nrules, 1);
+    ck_assert_str_eq(gotp.rules[0].required_certification, "ACME-SVC");
+
+    /* a walk's answer: for its own owner and region, inside its window */
+    covcache_walk_put(&k, M1, H1, "north", 1000, 2000, DL1, "{\"rule\":\"coverage\"}");
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, "north", 1500, &org, &prov), 1);
+    ck_assert_int_eq(org, DL1);
+    ck_assert_str_eq(prov, "{\"rule\":\"coverage\"}");
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, "north", 1000, &org, &prov), 1);
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, "north", 999, &org, &prov), 0);
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, "north", 2000, &org, &prov), 0);
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, "south", 1500, &org, &prov), 0);
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, NULL, 1500, &org, &prov), 0);
+    ck_assert_int_eq(covcache_walk_get(&k, M1, 0, "north", 1500, &org, &prov), 0);
+    ck_assert_int_eq(covcache_walk_get(&k, 2, H1, "north", 1500, &org, &prov), 0);
+    covcache_walk_put(&k, M1, H1, NULL, INT64_MIN, INT64_MAX, 0, "{}");
+    ck_assert_int_eq(covcache_walk_get(&k, M1, H1, NULL, 1500, &org, &prov), 1);
+    ck_assert_int_eq(org, 0);
+
+    /* a write through the API raises the counter: nothing read before it is used */
+    principal_changed(7);
+    covcache_begin(&got_k, 7, 1.0);
+    ck_assert_uint_eq(got_k.epoch, k.epoch + 1);
+    got_k.now = k.now;
+    ck_assert_int_eq(covcache_tree_get(&got_k, M1, &got), 0);
+    ck_assert_int_eq(covcache_policy_get(&got_k, &gotp), 0);
+    ck_assert_int_eq(covcache_walk_get(&got_k, M1, H1, "north", 1500, &org, &prov), 0);
+    covcache_flush();
+    ck_assert_int_eq(covcache_tree_get(&k, M1, &got), 0);
+}
+END_TEST
+
 Suite *coverage_suite(void)
 {
     Suite *s = suite_create("coverage");
     TCase *tc = tcase_create("coverage");
 
     tcase_add_test(tc, test_example_c);
+    tcase_add_test(tc, test_valid_window);
+    tcase_add_test(tc, test_covcache);
     tcase_add_test(tc, test_cases);
     tcase_add_test(tc, test_doc_matches_cases);
     tcase_add_test(tc, test_details);
