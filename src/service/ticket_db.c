@@ -237,20 +237,18 @@ const struct db_query Q_TKT_SWEEP_TENANTS = {
 };
 
 /*
- * Open tickets with a target passed by ? (docs/service.md "Escalation"): the response
- * target until someone responds, the resolve target once.
+ * The tickets of one open status with a target passed by ? (docs/service.md "Escalation"):
+ * the response target until someone responds, the resolve target once. One status at a time
+ * so the read is a range of ix_tickets_status in id order: the open tickets, not the tenant's
+ * million closed ones.
  */
-#define SWEEP_BREACHED                                                                             \
-    "t.status NOT IN ('resolved', 'closed') AND ((t.responded_at IS NULL AND "                     \
-    "t.response_due_at <= ?) OR (t.resolve_due_at <= ? AND NOT EXISTS (SELECT 1 FROM "             \
-    "ticket_escalations x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND "             \
-    "x.target = 'resolve')))"
-
 const struct db_query Q_TKT_SWEEP_DUE = {
     "ticket.sweep_due",
-    "SELECT t.id FROM tickets t WHERE t.tenant_id = ? AND t.id > ? AND " SWEEP_BREACHED
-    " ORDER BY t.id LIMIT ?",
-    "LLssi",
+    "SELECT t.id FROM tickets t WHERE t.tenant_id = ? AND t.status = ? AND t.id > ? AND "
+    "((t.responded_at IS NULL AND t.response_due_at <= ?) OR (t.resolve_due_at <= ? AND NOT "
+    "EXISTS (SELECT 1 FROM ticket_escalations x WHERE x.tenant_id = t.tenant_id AND "
+    "x.ticket_id = t.id AND x.target = 'resolve'))) ORDER BY t.id LIMIT ?",
+    "LsLssi",
     "L",
     DBQ_TENANT,
 };

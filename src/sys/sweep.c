@@ -16,6 +16,11 @@
 
 #define SWEEP_BATCH 500
 
+/* The statuses whose targets can be breached, each read as its own range. */
+static const char *const open_statuses[] = {"open", "acknowledged", "in_progress",
+                                            "waiting_customer"};
+#define NOPEN ((int)(sizeof(open_statuses) / sizeof(open_statuses[0])))
+
 /* 1 escalated, 2 recorded without a next org, 0 skipped; or a DB_E* code. */
 static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
                     const char *at_sql, int64_t at_ms)
@@ -101,20 +106,15 @@ fail:
     return rc;
 }
 
-int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
-              struct sweep_stats *st, FILE *log)
+/* The breached tickets of each tenant (all, or tenant_id's), status by status, id by id. */
+static int sweep_tenants(struct db *db, struct arena *ar, struct arena *one,
+                         const struct db_res *tenants, const char *at, int64_t at_ms,
+                         int64_t tenant_id, struct sweep_stats *st, FILE *log)
 {
-    struct db_res tenants;
-    char at[RFC3339_SQL_LEN];
     int rc;
 
-    memset(st, 0, sizeof(*st));
-    rfc3339_sql(at_ms, at);
-    rc = db_exec(db, ar, &Q_TKT_SWEEP_TENANTS, 0, &tenants);
-    if (rc)
-        return rc;
-    for (int k = 0; k < tenants.nrows; k++) {
-        int64_t tid = db_at(&tenants, k, 0)->i, after = 0;
+    for (int k = 0; k < tenants->nrows * NOPEN; k++) {
+        int64_t tid = db_at(tenants, k / NOPEN, 0)->i, after = 0;
 
         if (tenant_id && tid != tenant_id)
             continue;
@@ -122,8 +122,8 @@ int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
         for (;;) {
             struct db_res due;
 
-            rc =
-                db_exec(db, ar, &Q_TKT_SWEEP_DUE, tid, &due, (long long)after, at, at, SWEEP_BATCH);
+            rc = db_exec(db, ar, &Q_TKT_SWEEP_DUE, tid, &due, open_statuses[k % NOPEN],
+                         (long long)after, at, at, SWEEP_BATCH);
             if (rc)
                 return rc;
             for (int i = 0; i < due.nrows; i++) {
@@ -131,7 +131,8 @@ int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
 
                 after = id;
                 st->checked++;
-                rc = escalate(db, ar, tid, id, at, at_ms);
+                rc = escalate(db, one, tid, id, at, at_ms);
+                arena_reset(one);
                 if (rc < 0)
                     return rc;
                 if (rc == 1)
@@ -149,4 +150,23 @@ int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
         }
     }
     return 0;
+}
+
+int sweep_run(struct db *db, struct arena *ar, int64_t at_ms, int64_t tenant_id,
+              struct sweep_stats *st, FILE *log)
+{
+    struct db_res tenants;
+    struct arena one; /* a ticket's own: reset after each, so a long sweep stays small */
+    char at[RFC3339_SQL_LEN];
+    int rc;
+
+    memset(st, 0, sizeof(*st));
+    rfc3339_sql(at_ms, at);
+    rc = db_exec(db, ar, &Q_TKT_SWEEP_TENANTS, 0, &tenants);
+    if (rc)
+        return rc;
+    arena_init(&one, 0);
+    rc = sweep_tenants(db, ar, &one, &tenants, at, at_ms, tenant_id, st, log);
+    arena_release(&one);
+    return rc;
 }
