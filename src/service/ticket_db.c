@@ -138,6 +138,40 @@ const struct db_query Q_TKT_LIST = {
     DBQ_TENANT,
 };
 
+/* ticket.list's filters on tickets x, but for a status given: after, status, severity twice,
+ * responsible org twice, equipment twice, breached. */
+#define LIST_FILTERS(x)                                                                            \
+    " AND " x ".id > ? AND " x ".status = ? AND (? IS NULL OR " x ".severity = ?) AND (? = 0 "     \
+    "OR " x ".responsible_org_id = ?) AND (? = 0 OR " x ".equipment_id = ?) AND (? = 0 OR "        \
+    "EXISTS (SELECT 1 FROM ticket_escalations z WHERE z.tenant_id = " x ".tenant_id AND "          \
+    "z.ticket_id = " x ".id) OR (" x ".status NOT IN ('resolved', 'closed') AND ((" x              \
+    ".responded_at IS NULL AND " x ".response_due_at <= NOW(3)) OR " x ".resolve_due_at <= "       \
+    "NOW(3))))"
+
+/*
+ * ticket.list for an organization's user with a status: the union of the page of tickets it
+ * answers for (a range of ix_tickets_responsible in id order) and the page of those of the
+ * equipment it owns, instead of the tenant's tickets of that status filtered one by one.
+ * Parameters: for each part the org and LIST_FILTERS' then the limit (the second part after
+ * the tenant), then the tenant and the limit.
+ */
+const struct db_query Q_TKT_LIST_ORG = {
+    "ticket.list_org",
+    "SELECT " TKT_COLS " FROM ((SELECT a.id FROM tickets a WHERE a.tenant_id = ? AND "
+    "a.responsible_org_id = ?" LIST_FILTERS(
+        "a") " ORDER BY a.id LIMIT ?) UNION (SELECT b.id "
+             "FROM tickets b JOIN equipment q ON q.tenant_id = b.tenant_id AND q.id = "
+             "b.equipment_id "
+             "WHERE b.tenant_id = ? AND q.owner_org_id = ?" LIST_FILTERS(
+                 "b") " ORDER BY b.id LIMIT "
+                      "?)) u JOIN tickets t ON t.tenant_id = ? AND t.id = u.id JOIN equipment e ON "
+                      "e.tenant_id "
+                      "= t.tenant_id AND e.id = t.equipment_id ORDER BY t.id LIMIT ?",
+    "LLLsssLLLLiiLLLsssLLLLiiLi",
+    TKT_COL_TYPES,
+    DBQ_TENANT,
+};
+
 /* The escalations of the tickets with ids in [from, to], by ticket and level. */
 const struct db_query Q_TKT_ESC_RANGE = {
     "ticket.esc_range",

@@ -129,9 +129,17 @@ int ticket_http_list(struct req *r)
         field_errors_add(r->ar, &r->field_errors, "breached", "must be true or false");
     if (r->field_errors.n)
         return problem(r, PROB_VALIDATION, "the query has invalid parameters");
-    rc = db_exec(r->db, r->ar, &Q_TKT_LIST, r->ctx.tenant_id, &res, (long long)after, status,
-                 status, severity, severity, (long long)resp_org, (long long)resp_org,
-                 (long long)equipment, (long long)equipment, me, me, me, br, limit + 1);
+    if (me && status) /* two ranges of indexes, not a filter over the tenant's tickets */
+        rc = db_exec(r->db, r->ar, &Q_TKT_LIST_ORG, r->ctx.tenant_id, &res, me, (long long)after,
+                     status, severity, severity, (long long)resp_org, (long long)resp_org,
+                     (long long)equipment, (long long)equipment, br, limit + 1,
+                     (long long)r->ctx.tenant_id, me, (long long)after, status, severity, severity,
+                     (long long)resp_org, (long long)resp_org, (long long)equipment,
+                     (long long)equipment, br, limit + 1, (long long)r->ctx.tenant_id, limit + 1);
+    else
+        rc = db_exec(r->db, r->ar, &Q_TKT_LIST, r->ctx.tenant_id, &res, (long long)after, status,
+                     status, severity, severity, (long long)resp_org, (long long)resp_org,
+                     (long long)equipment, (long long)equipment, me, me, me, br, limit + 1);
     if (!rc && res.nrows)
         rc = db_exec(r->db, r->ar, &Q_TKT_ESC_RANGE, r->ctx.tenant_id, &esc,
                      (long long)db_at(&res, 0, TKT_COL_ID)->i,

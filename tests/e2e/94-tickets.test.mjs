@@ -232,6 +232,27 @@ test('who sees which tickets: a hospital its own equipment, a dealer what it ans
   assertProblem(await post(`/v1/tickets/${mine.id}/status`, { status: 'in_progress' }, h1viewer.token), 403, 'forbidden');
   assertProblem(await post('/v1/tickets', { equipment_id: w.e123, severity: 'medium', title: 'Engineer' }, dl1.token), 403, 'forbidden');
   assert.deepEqual(await ids(h1viewer.token), [mine.id, unassigned.id, own.json.id]);
+  // with a status an org's list is two index ranges (ticket.list_org): the same answers
+  const page = async (token, q) => ok(await get(`/v1/tickets${q}`, token), 200);
+  const byStatus = async (token, q) => (await page(token, q)).data.map((t) => t.id);
+  assert.deepEqual(await byStatus(h1.token, '?status=open'), [unassigned.id, own.json.id]);
+  assert.deepEqual(await byStatus(h1.token, '?status=acknowledged'), [mine.id]);
+  assert.deepEqual(await byStatus(h1.token, '?status=open&severity=medium'), [own.json.id]);
+  assert.deepEqual(await byStatus(h1.token, `?status=open&equipment_id=${e2}`), []);
+  const p1 = await page(h1.token, '?status=open&limit=1');
+  assert.deepEqual(p1.data.map((t) => t.id), [unassigned.id]);
+  assert.deepEqual(await byStatus(h1.token, `?status=open&limit=1&cursor=${encodeURIComponent(p1.next_cursor)}`), [own.json.id]);
+  assert.deepEqual(await byStatus(dl1.token, '?status=open'), [theirs.id]);
+  assert.deepEqual(await byStatus(dl1.token, '?status=acknowledged'), [mine.id]);
+  assert.deepEqual(await byStatus(dl1.token, `?status=open&responsible_org_id=${w.d1.id}`), []);
+  assert.deepEqual(await byStatus(d1.token, '?status=open'), []);
+  // a ticket DL1 both owns and answers for is listed once
+  await w.flags({ resp_org_assignment: true });
+  const dlEq = equipment(w.t.id, { sku: w.sku.id, owner: w.dl1.id });
+  const both = await w.ticket(null, { equipment_id: dlEq });
+  assert.equal(both.responsible_org_id, w.dl1.id);
+  assert.deepEqual(await byStatus(dl1.token, '?status=open'), [theirs.id, both.id]);
+  assert.deepEqual(await ids(dl1.token), [mine.id, theirs.id, both.id]);
   // another tenant: nothing to see
   const t2 = await newTenant('tkaccess-other');
   const other = (await login(t2.slug, t2.admin.email, t2.admin.password)).json.access_token;
