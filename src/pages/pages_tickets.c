@@ -650,12 +650,16 @@ static struct json_object *provenance(struct req *r, struct json_object *p, int6
         json_object_array_add(cands, x);
     }
     {
-        struct json_object *after = page_jget(p, "after_taken");
+        /* a provenance stored before after_taken existed lists every candidate */
+        struct json_object *after = page_jget(p, "after_taken"),
+                           *by = page_jget(after, "by_reason");
         int64_t n = page_jint(after, "count");
         struct sb why;
 
         sb_init(&why, r->ar);
-        json_object_object_foreach(page_jget(after, "by_reason"), k, v)
+        if (!json_object_is_type(by, json_type_object))
+            by = json_arena_own(r->ar, json_object_new_object());
+        json_object_object_foreach(by, k, v)
         {
             sb_printf(&why, "%s%lld %s", why.len ? ", " : "", (long long)json_object_get_int64(v),
                       k);

@@ -182,6 +182,12 @@ test('a ticket: the SLA clock, its equipment, the provenance as a trace, the tim
   ]);
   // D1 and M1 came after it: counted, not listed
   assert.match(unescape(prov), /2 more candidates came after the one taken: 1 lower_in_order, 1 not_certified\./);
+  // a provenance stored before after_taken existed still shows, without the count
+  sql(`UPDATE tickets SET policy_provenance = JSON_REMOVE(policy_provenance, '$.after_taken') WHERE tenant_id = ${w.t.id} AND id = ${t.id}`);
+  const legacy = await w.v.get(`/tickets/${t.id}`);
+  assert.equal(legacy.status, 200);
+  assert.deepEqual(tableRows(section(legacy.text, 'provenance'), 'Candidates').map((x) => x[0]), ['DL1']);
+  assert.doesNotMatch(legacy.text, /came after the one taken/);
   assert.deepEqual([...prov.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => unescape(m[1])), ['DL1 answers now', 'D1', 'M1']);
   // the timeline: who and when, in order
   const tl = timeline(r.text);
