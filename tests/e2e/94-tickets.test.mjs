@@ -277,6 +277,29 @@ test('tickets opened at the same time in one tenant all open: none waits on anot
   assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all'`), '24');
 });
 
+test('status changes in opposite directions at once all land, and the rollups count each ticket once', async () => {
+  const w = await exampleC('tkswap', { service_policies: true });
+  await w.policy({ name: 'Default' });
+  const move = (id, status) => post(`/v1/tickets/${id}/status`, { status }, w.admin);
+  const ts = [];
+  for (let i = 0; i < 12; i++) ts.push((await w.ticket(null, { severity: 'high' })).id);
+  for (const id of ts) {
+    assert.equal((await move(id, 'acknowledged')).status, 200);
+    assert.equal((await move(id, 'in_progress')).status, 200);
+  }
+  for (const id of ts.slice(6)) assert.equal((await move(id, 'waiting_customer')).status, 200);
+  // each round half the tickets go one way and half the other, on the same day's rows
+  let waiting = new Set(ts.slice(6));
+  for (let round = 0; round < 6; round++) {
+    const answers = await Promise.all(ts.map((id) => move(id, waiting.has(id) ? 'in_progress' : 'waiting_customer')));
+    assert.deepEqual(answers.map((r) => r.status), ts.map(() => 200), answers.find((r) => r.status !== 200)?.text);
+    waiting = new Set(ts.filter((id) => !waiting.has(id)));
+  }
+  // and the rollups still count every ticket once, in its status now
+  assert.equal(sql(`SELECT CONCAT(status, ' ', SUM(tickets)) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all' AND tickets <> 0 GROUP BY status ORDER BY status`),
+    'in_progress 6\nwaiting_customer 6');
+});
+
 // Each worker keeps the coverage policy, M1's tree and the walk's answers (docs/service-coverage.md
 // "Kept by each worker"): a burst reaches every worker, and each must see an API change at
 // once and a relationship's start when it comes, with no write in between.
