@@ -174,23 +174,25 @@ static const char *due_sql(struct arena *ar, const struct slapol *p, int64_t sta
     return sql_time(ar, due);
 }
 
-int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id)
+int ticket_due_times(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id,
+                     int64_t policy_id, const char **response, const char **resolve)
 {
     struct db_res info, ev;
     struct slapol p;
     struct sla_change *h;
     struct sla_span *pauses = NULL;
     size_t npauses = 0;
-    const char *response = NULL, *resolve = NULL;
     int64_t created, start;
     int rc, sev;
 
+    *response = *resolve = NULL;
     rc = db_exec(db, ar, &Q_TKT_DUE_INFO, tenant_id, &info, (long long)ticket_id);
     if (!rc && info.nrows != 1)
         rc = DB_ENOTFOUND;
+    if (!rc && !policy_id)
+        policy_id = db_at(&info, 0, 1)->null ? 0 : db_at(&info, 0, 1)->i;
     if (!rc)
-        rc = slapol_load(db, ar, tenant_id, db_at(&info, 0, 1)->null ? 0 : db_at(&info, 0, 1)->i,
-                         &p);
+        rc = slapol_load(db, ar, tenant_id, policy_id, &p);
     if (!rc)
         rc = db_exec(db, ar, &Q_TKT_EVENTS, tenant_id, &ev, (long long)ticket_id);
     if (rc)
@@ -205,14 +207,23 @@ int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_
     if (sla_pauses(ar, h, (size_t)ev.nrows, &pauses, &npauses) != SLA_OK)
         npauses = 0;
     if (p.id && sev >= 0) {
-        resolve = due_sql(ar, &p, created, pauses, npauses, p.targets.resolve_min[sev]);
+        *resolve = due_sql(ar, &p, created, pauses, npauses, p.targets.resolve_min[sev]);
         /* after an escalation the new org's target runs from then; at the end, none */
         start = db_at(&info, 0, 3)->null ? created : db_at(&info, 0, 3)->i;
         if (db_at(&info, 0, 3)->null || !db_at(&info, 0, 4)->null)
-            response = due_sql(ar, &p, start, pauses, npauses, p.targets.response_min[sev]);
+            *response = due_sql(ar, &p, start, pauses, npauses, p.targets.response_min[sev]);
     }
-    return db_exec(db, ar, &Q_TKT_SET_DUE, tenant_id, NULL, response, resolve,
-                   (long long)ticket_id);
+    return 0;
+}
+
+int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id)
+{
+    const char *response, *resolve;
+    int rc = ticket_due_times(db, ar, tenant_id, ticket_id, 0, &response, &resolve);
+
+    return rc ? rc
+              : db_exec(db, ar, &Q_TKT_SET_DUE, tenant_id, NULL, response, resolve,
+                        (long long)ticket_id);
 }
 
 /* An organizations row's certifications (JSON text) as strings in the arena. */

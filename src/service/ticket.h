@@ -78,6 +78,14 @@ int ticket_transition_allowed(const char *from, const char *to);
 int ticket_due_update(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id);
 
 /*
+ * The due times ticket_due_update() writes, as SQL times or NULL, with the SLA policy
+ * policy_id instead of the ticket's (0: the ticket's) and its last escalation written: for
+ * the sweep, which writes them with the escalation in one UPDATE. 0 or a DB_E* code.
+ */
+int ticket_due_times(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id,
+                     int64_t policy_id, const char **response, const char **resolve);
+
+/*
  * The ticket as the API shows it, with its escalations, in the arena (json_arena_own), read
  * inside the caller's transaction; *owner_org_id gets its equipment's owner (0: none) and
  * *version its version, when not NULL. NULL with *rc set (DB_ENOTFOUND: no such ticket).

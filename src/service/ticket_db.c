@@ -196,13 +196,17 @@ const struct db_query Q_TKT_EVENTS = {
     DBQ_TENANT,
 };
 
-/* What ticket_due_update reads: severity, policy, created_at, last escalation's at and to. */
+/*
+ * What ticket_due_times reads: severity, policy, created_at, the last escalation's at and to
+ * (the last one written, which the sweep reads before it raises escalation_level to it).
+ */
 const struct db_query Q_TKT_DUE_INFO = {
     "ticket.due_info",
     "SELECT t.severity, t.sla_policy_id, CAST(ROUND(UNIX_TIMESTAMP(t.created_at) * 1000) "
     "AS SIGNED), CAST(ROUND(UNIX_TIMESTAMP(x.at) * 1000) AS SIGNED), x.to_org_id, x.level "
     "FROM tickets t LEFT JOIN ticket_escalations x ON x.tenant_id = t.tenant_id AND "
-    "x.ticket_id = t.id AND x.level = t.escalation_level WHERE t.tenant_id = ? AND t.id = ?",
+    "x.ticket_id = t.id AND x.level = (SELECT MAX(y.level) FROM ticket_escalations y WHERE "
+    "y.tenant_id = t.tenant_id AND y.ticket_id = t.id) WHERE t.tenant_id = ? AND t.id = ?",
     "LL",
     "sLLLLL",
     DBQ_TENANT,
@@ -320,8 +324,9 @@ const struct db_query Q_TKT_ESCALATE = {
     "ticket.escalate",
     "UPDATE tickets SET responsible_org_id = COALESCE(?, responsible_org_id), "
     "escalation_level = ?, responded_at = NULL, sla_policy_id = IF(? IS NULL, "
-    "sla_policy_id, ?), version = version + 1 WHERE tenant_id = ? AND id = ?",
-    "NLNNLL",
+    "sla_policy_id, ?), response_due_at = ?, resolve_due_at = ?, version = version + 1 WHERE "
+    "tenant_id = ? AND id = ?",
+    "NLNNssLL",
     "",
     DBQ_TENANT,
 };

@@ -28,7 +28,7 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
     struct db_res t;
     struct slapol p = {0};
     struct json_object *prov, *before, *after;
-    const char *target, *reason, *due_sql, *after_text;
+    const char *target, *reason, *due_sql, *after_text, *response, *resolve;
     char due[RFC3339_SQL_LEN];
     int64_t from, to, level, due_ms;
     int rc;
@@ -70,11 +70,13 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
     }
     if (!rc && to)
         rc = slapol_for_org(db, ar, tenant_id, to, &p);
+    /* the due times with the escalation just written, then one UPDATE (the rollups' trigger
+       runs once) */
+    if (!rc)
+        rc = ticket_due_times(db, ar, tenant_id, id, p.id, &response, &resolve);
     if (!rc)
         rc = db_exec(db, ar, &Q_TKT_ESCALATE, tenant_id, NULL, (long long)to, (long long)level,
-                     (long long)p.id, (long long)p.id, (long long)id);
-    if (!rc)
-        rc = ticket_due_update(db, ar, tenant_id, id);
+                     (long long)p.id, (long long)p.id, response, resolve, (long long)id);
     if (rc)
         goto fail;
     after = ticket_read(db, ar, tenant_id, id, 0, NULL, NULL, &rc);

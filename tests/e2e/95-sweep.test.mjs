@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, post, get, cli, assertSchema } from './lib.mjs';
-import { exampleC, ok } from './service.mjs';
+import { exampleC, ok, TARGETS } from './service.mjs';
 
 const iso = (ms) => new Date(ms).toISOString();
 const plus = (t, minutes) => iso(Date.parse(t) + minutes * 60000);
@@ -78,6 +78,22 @@ test('Example C: a breach escalates DL1 -> D1, the next M1, the end is recorded 
   assert.equal(Number(sql(`SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${w.t.id} AND event_type = 'ticket.escalated'`)), 3);
   // the breached filter shows it
   assert.deepEqual(ok(await get('/v1/tickets?breached=true', w.admin), 200).data.map((x) => x.id), [t.id]);
+});
+
+test('escalated to an organization with its own SLA policy: its targets from then, in one change of the ticket', async () => {
+  const w = await world('sweeppol');
+  const d1pol = await w.policy({ name: 'D1 terms', org_id: w.d1.id, severity_targets: { ...TARGETS, critical: { response_minutes: 15, resolve_minutes: 600 } } });
+  const t = await w.ticket();
+  assert.equal(t.sla_policy_id, w.def.id);
+  const at = plus(t.created_at, 61);
+  assert.equal(sweep(w, at).escalated, 1);
+  const g = ok(await get(`/v1/tickets/${t.id}`, w.admin), 200);
+  assert.deepEqual([g.responsible_org_id, g.sla_policy_id, g.version], [w.d1.id, d1pol.id, t.version + 1]);
+  // D1's response target runs from the escalation, its resolve target from the opening (24x7)
+  assert.equal(g.response_due_at, plus(at, 15));
+  assert.equal(g.resolve_due_at, plus(t.created_at, 600));
+  // the rollups moved the ticket from DL1 to D1 once
+  assert.equal(sql(`SELECT CONCAT_WS(' ', org_id, SUM(tickets)) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'resp' GROUP BY org_id HAVING SUM(tickets) <> 0`), `${w.d1.id} 1`);
 });
 
 test('no chain, answered in time, resolved: what the sweep does with each', async () => {
