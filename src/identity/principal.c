@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 /*
  * Tenants share counters modulo the table size: a collision only costs another tenant's
@@ -46,6 +47,15 @@ void principal_changed(int64_t tenant_id)
 uint64_t principal_epoch(int64_t tenant_id)
 {
     return __atomic_load_n(&epochs[(uint64_t)tenant_id % NEPOCH], __ATOMIC_SEQ_CST);
+}
+
+void principal_stamp(int64_t tenant_id, uint64_t *epoch, double *now)
+{
+    struct timespec ts;
+
+    *epoch = principal_epoch(tenant_id);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    *now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static struct slot *slot_of(int64_t tenant_id, int64_t user_id, int64_t org_id)

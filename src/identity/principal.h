@@ -19,6 +19,12 @@ void principal_changed(int64_t tenant_id);
 /* tenant_id's counter now. Read it before asking the database, store the answer under it. */
 uint64_t principal_epoch(int64_t tenant_id);
 
+/*
+ * The counter and the monotonic clock in seconds, read together before the queries whose
+ * answers a worker keeps (the pricing memo, the coverage cache).
+ */
+void principal_stamp(int64_t tenant_id, uint64_t *epoch, double *now);
+
 struct principal {
     const char *role, *org_type, *email, *tenant_slug, *tenant_name, *org_name; /* or NULL */
     unsigned flags;

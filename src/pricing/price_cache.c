@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
 #include "identity/principal.h"
@@ -195,12 +194,8 @@ static struct memo_slot *memo_slot(int64_t tenant_id, const char *key)
 
 void price_memo_begin(struct price_memo *m, int64_t tenant_id, double ttl)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     m->tenant_id = tenant_id;
-    m->epoch = principal_epoch(tenant_id);
-    m->now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    principal_stamp(tenant_id, &m->epoch, &m->now);
     m->ttl = ttl;
 }
 

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
 #include "identity/principal.h"
@@ -26,12 +25,8 @@ static struct entry policies[NPOLICY], trees[NTREE];
 
 void covcache_begin(struct covcache_key *k, int64_t tenant_id, double ttl)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     k->tenant_id = tenant_id;
-    k->epoch = principal_epoch(tenant_id);
-    k->now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    principal_stamp(tenant_id, &k->epoch, &k->now);
     k->ttl = ttl;
 }
 
