@@ -16,11 +16,6 @@
 
 #define SWEEP_BATCH 500
 
-/* The statuses whose targets can be breached, each read as its own range. */
-static const char *const open_statuses[] = {"open", "acknowledged", "in_progress",
-                                            "waiting_customer"};
-#define NOPEN ((int)(sizeof(open_statuses) / sizeof(open_statuses[0])))
-
 /* 1 escalated, 2 recorded without a next org, 0 skipped; or a DB_E* code. */
 static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
                     const char *at_sql, int64_t at_ms)
@@ -108,47 +103,67 @@ fail:
     return rc;
 }
 
-/* The breached tickets of each tenant (all, or tenant_id's), status by status, id by id. */
+/* The breached tickets of tenant tid in one status, id by id, 500 at a time. */
+static int sweep_status(struct db *db, struct arena *ar, struct arena *one, int64_t tid,
+                        const char *status, const char *at, int64_t at_ms, struct sweep_stats *st,
+                        FILE *log)
+{
+    int64_t after = 0;
+    int rc;
+
+    for (;;) {
+        struct db_res due;
+
+        rc = db_exec(db, ar, &Q_TKT_SWEEP_DUE, tid, &due, status, (long long)after, at, at,
+                     SWEEP_BATCH);
+        if (rc)
+            return rc;
+        for (int i = 0; i < due.nrows; i++) {
+            int64_t id = db_at(&due, i, 0)->i;
+
+            after = id;
+            st->checked++;
+            rc = escalate(db, one, tid, id, at, at_ms);
+            arena_reset(one);
+            if (rc < 0)
+                return rc;
+            if (rc == 1)
+                st->escalated++;
+            else if (rc == 2)
+                st->recorded++;
+            else
+                st->skipped++;
+            if (log && rc > 0)
+                fprintf(log, "tenant %lld ticket %lld: %s\n", (long long)tid, (long long)id,
+                        rc == 1 ? "escalated" : "breach recorded, nowhere to escalate");
+        }
+        if (due.nrows < SWEEP_BATCH)
+            return 0;
+    }
+}
+
+/*
+ * Each tenant (all, or tenant_id), each status whose targets can still be breached (not
+ * resolved or closed) as its own range of ix_tickets_status.
+ */
 static int sweep_tenants(struct db *db, struct arena *ar, struct arena *one,
                          const struct db_res *tenants, const char *at, int64_t at_ms,
                          int64_t tenant_id, struct sweep_stats *st, FILE *log)
 {
-    int rc;
-
-    for (int k = 0; k < tenants->nrows * NOPEN; k++) {
-        int64_t tid = db_at(tenants, k / NOPEN, 0)->i, after = 0;
+    for (int k = 0; k < tenants->nrows; k++) {
+        int64_t tid = db_at(tenants, k, 0)->i;
 
         if (tenant_id && tid != tenant_id)
             continue;
+        for (int s = 0; ticket_statuses[s]; s++) {
+            int rc;
 
-        for (;;) {
-            struct db_res due;
-
-            rc = db_exec(db, ar, &Q_TKT_SWEEP_DUE, tid, &due, open_statuses[k % NOPEN],
-                         (long long)after, at, at, SWEEP_BATCH);
+            if (strcmp(ticket_statuses[s], "resolved") == 0 ||
+                strcmp(ticket_statuses[s], "closed") == 0)
+                continue;
+            rc = sweep_status(db, ar, one, tid, ticket_statuses[s], at, at_ms, st, log);
             if (rc)
                 return rc;
-            for (int i = 0; i < due.nrows; i++) {
-                int64_t id = db_at(&due, i, 0)->i;
-
-                after = id;
-                st->checked++;
-                rc = escalate(db, one, tid, id, at, at_ms);
-                arena_reset(one);
-                if (rc < 0)
-                    return rc;
-                if (rc == 1)
-                    st->escalated++;
-                else if (rc == 2)
-                    st->recorded++;
-                else
-                    st->skipped++;
-                if (log && rc > 0)
-                    fprintf(log, "tenant %lld ticket %lld: %s\n", (long long)tid, (long long)id,
-                            rc == 1 ? "escalated" : "breach recorded, nowhere to escalate");
-            }
-            if (due.nrows < SWEEP_BATCH)
-                break;
         }
     }
     return 0;
