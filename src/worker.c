@@ -26,6 +26,7 @@
 #include "http/routes.h"
 #include "identity/identity_http.h"
 #include "pages/pages.h"
+#include "service/stats.h"
 
 /*
  * arena bytes of a request after which the worker returns freed heap to the kernel: above
@@ -277,6 +278,9 @@ static void serve_one(FCGX_Request *fr, struct arena *ar, struct db *db, const s
     metrics_observe(r.route_idx, r.status, dur);
     for (unsigned long e = db_error_count(db); db_errors < e; db_errors++)
         metrics_db_error();
+    /* a write may have left rollup rows pending: folded after the answer (stats_fold_due) */
+    if (r.method != HTTP_GET && r.method != HTTP_HEAD && r.status < 400 && r.ctx.tenant_id)
+        stats_note_write(r.ctx.tenant_id);
 }
 
 int worker_run(const struct config *cfg, int listen_fd)
@@ -322,6 +326,8 @@ int worker_run(const struct config *cfg, int listen_fd)
         sigprocmask(SIG_BLOCK, &term, NULL);
         serve_one(&fr, &ar, db, cfg);
         FCGX_Finish_r(&fr);
+        if (stats_fold_due(db, &ar))
+            log_msg(LOG_WARN, "worker: folding the pending rollup rows failed: %s", db_errmsg(db));
         size_t used = ar.used;
         arena_reset(&ar);
         /* glibc keeps freed heap for reuse: one large answer would pin the RSS for good */

@@ -332,13 +332,14 @@ DEL_QUERY(Q_BDS_DEL_STATS_MONTHLY, "stats_tickets_monthly");
 DEL_QUERY(Q_BDS_DEL_STATS_REGION, "stats_equipment_region");
 DEL_QUERY(Q_BDS_DEL_STATS_WARRANTY, "stats_equipment_warranty");
 DEL_QUERY(Q_BDS_DEL_STATS_SKU, "stats_equipment_sku");
+DEL_QUERY(Q_BDS_DEL_STATS_PENDING, "stats_pending");
 
 const struct db_query *const bds_del_order[] = {
     &Q_BDS_DEL_ESCALATIONS,    &Q_BDS_DEL_COMMENTS,      &Q_BDS_DEL_EVENTS,
     &Q_BDS_DEL_TICKETS,        &Q_BDS_DEL_ENGINEER_ORGS, &Q_BDS_DEL_ENGINEERS,
     &Q_BDS_DEL_EQUIPMENT,      &Q_BDS_DEL_SLA_POLICIES,  &Q_BDS_DEL_COVERAGE,
     &Q_BDS_DEL_STATS_DAILY,    &Q_BDS_DEL_STATS_MONTHLY, &Q_BDS_DEL_STATS_REGION,
-    &Q_BDS_DEL_STATS_WARRANTY, &Q_BDS_DEL_STATS_SKU,
+    &Q_BDS_DEL_STATS_WARRANTY, &Q_BDS_DEL_STATS_SKU,     &Q_BDS_DEL_STATS_PENDING,
 };
 const size_t bds_del_count = sizeof(bds_del_order) / sizeof(bds_del_order[0]);
 

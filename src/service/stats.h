@@ -7,7 +7,7 @@
 /*
  * Every char * returned here lives in the arena passed in; nothing needs free(). The SQL is
  * in stats_db.c; the rollups it reads are kept by the triggers of sql/migrations/0009_stats
- * and 0010_stats_monthly.
+ * and 0010_stats_monthly, through the pending rows of 0012_stats_pending.
  */
 struct arena;
 struct db;
@@ -82,14 +82,14 @@ extern const struct db_query Q_STATS_ORG, Q_STATS_TKT_ALL, Q_STATS_TKT_ORG, Q_ST
     Q_STATS_EQ_REGION_ORG, Q_STATS_EQ_WARRANTY_ALL, Q_STATS_EQ_WARRANTY_ORG,
     Q_STATS_EQ_WARRANTY_RAW, Q_STATS_EQ_SKU_ALL, Q_STATS_EQ_SKU_ORG, Q_STATS_EQ_SKU_RAW,
     Q_STATS_BULK_BEGIN, Q_STATS_BULK_END, Q_STATS_REBUILD, Q_STATS_MONTHS_CLEAR,
-    Q_STATS_MONTHS_FROM_DAYS;
+    Q_STATS_MONTHS_FROM_DAYS, Q_STATS_FOLD;
 #define STATS_QUERIES                                                                              \
     &Q_STATS_ORG, &Q_STATS_TKT_ALL, &Q_STATS_TKT_ORG, &Q_STATS_TKT_MONTHS_ALL,                     \
         &Q_STATS_TKT_MONTHS_ORG, &Q_STATS_TKT_RAW, &Q_STATS_TKT_RAW_ALL, &Q_STATS_EQ_REGION_ALL,   \
         &Q_STATS_EQ_REGION_ORG, &Q_STATS_EQ_WARRANTY_ALL, &Q_STATS_EQ_WARRANTY_ORG,                \
         &Q_STATS_EQ_WARRANTY_RAW, &Q_STATS_EQ_SKU_ALL, &Q_STATS_EQ_SKU_ORG, &Q_STATS_EQ_SKU_RAW,   \
         &Q_STATS_BULK_BEGIN, &Q_STATS_BULK_END, &Q_STATS_REBUILD, &Q_STATS_MONTHS_CLEAR,           \
-        &Q_STATS_MONTHS_FROM_DAYS
+        &Q_STATS_MONTHS_FROM_DAYS, &Q_STATS_FOLD
 
 /*
  * Bulk loads: stats_bulk_begin() turns this connection's rollup triggers off (the
@@ -105,5 +105,18 @@ int stats_rebuild(struct db *db, struct arena *ar, int64_t tenant_id);
  * ends with): for a loader that fills stats_tickets_daily itself. 0 or a DB_E* code.
  */
 int stats_months_from_days(struct db *db, struct arena *ar, int64_t tenant_id);
+
+/*
+ * The rollups' pending rows (sql/migrations/0012_stats_pending): every ticket and equipment
+ * write appends its change to stats_pending, and stats_fold() adds one tenant's to the
+ * rollups in a transaction of its own, so it is called outside one. A reader of the rollups
+ * folds first. stats_note_write() marks a tenant this worker wrote for; stats_fold_due(),
+ * after a request, folds those not folded by this worker for STATS_FOLD_EVERY_MS, which
+ * keeps the pending rows few. Each returns 0 or a DB_E* code.
+ */
+#define STATS_FOLD_EVERY_MS 1000
+int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id);
+void stats_note_write(int64_t tenant_id);
+int stats_fold_due(struct db *db, struct arena *ar);
 
 #endif

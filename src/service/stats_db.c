@@ -1,6 +1,9 @@
 /* The KPIs' SQL (docs/kpis.md shows each statement): the rollups, and the tickets themselves. */
-#include "db/db.h"
 #include "service/stats.h"
+
+#include <time.h>
+
+#include "db/db.h"
 
 /* clang-format off: the SQL keeps its own line breaks */
 const struct db_query Q_STATS_ORG = {
@@ -263,6 +266,11 @@ const struct db_query Q_STATS_BULK_END = {
 const struct db_query Q_STATS_REBUILD = {
     "stats.rebuild", "CALL stats_rebuild(?)", "L", "", DBQ_GLOBAL,
 };
+
+/* The procedure of 0012_stats_pending: the tenant's pending rows into the rollups. */
+const struct db_query Q_STATS_FOLD = {
+    "stats.fold", "CALL stats_fold(?)", "L", "", DBQ_GLOBAL,
+};
 /* clang-format on */
 
 int stats_bulk_begin(struct db *db, struct arena *ar)
@@ -285,4 +293,67 @@ int stats_months_from_days(struct db *db, struct arena *ar, int64_t tenant_id)
 int stats_rebuild(struct db *db, struct arena *ar, int64_t tenant_id)
 {
     return db_exec(db, ar, &Q_STATS_REBUILD, 0, NULL, (long long)tenant_id);
+}
+
+int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id)
+{
+    return db_exec(db, ar, &Q_STATS_FOLD, 0, NULL, (long long)tenant_id);
+}
+
+/*
+ * The tenants this worker wrote for, and when it last folded each: a few slots, since a
+ * worker serves one tenant at a time and most hosts have few tenants.
+ */
+#define FOLD_SLOTS 8
+
+static struct fold_slot {
+    int64_t tenant_id, folded_ms;
+    int noted;
+} fold_slots[FOLD_SLOTS];
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void stats_note_write(int64_t tenant_id)
+{
+    struct fold_slot *slot = &fold_slots[0];
+
+    for (int i = 0; i < FOLD_SLOTS; i++) {
+        if (fold_slots[i].tenant_id == tenant_id) {
+            fold_slots[i].noted = 1;
+            return;
+        }
+        if (fold_slots[i].folded_ms < slot->folded_ms)
+            slot = &fold_slots[i];
+    }
+    /* the slot folded longest ago: its tenant's rows wait for its next write or stats read */
+    slot->tenant_id = tenant_id;
+    slot->folded_ms = 0;
+    slot->noted = 1;
+}
+
+int stats_fold_due(struct db *db, struct arena *ar)
+{
+    int64_t now = now_ms();
+    int rc = 0;
+
+    for (int i = 0; i < FOLD_SLOTS; i++) {
+        struct fold_slot *s = &fold_slots[i];
+        int one;
+
+        if (!s->noted || now - s->folded_ms < STATS_FOLD_EVERY_MS)
+            continue;
+        /* not retried at once on failure: the next write or stats read folds them */
+        s->noted = 0;
+        s->folded_ms = now;
+        one = stats_fold(db, ar, s->tenant_id);
+        if (one && !rc)
+            rc = one;
+    }
+    return rc;
 }

@@ -206,6 +206,9 @@ int stats_http_tickets(struct req *r)
     rc = read_scope(r, &s);
     if (rc)
         return rc;
+    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id);
+    if (rc)
+        return problem_db(r, rc, "ticket stats");
     org = (long long)s.org;
     memset(&st, 0, sizeof(st));
     stats_split(s.has_from, s.from, s.has_to, s.to, &sp);
@@ -302,6 +305,9 @@ int stats_http_equipment(struct req *r)
     rc = read_scope(r, &s);
     if (rc)
         return rc;
+    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id);
+    if (rc)
+        return problem_db(r, rc, "equipment stats");
     org = (long long)s.org;
     today_s = stats_day_str(r->ar, today);
     month_s = arena_printf(r->ar, "%.8s01", today_s);

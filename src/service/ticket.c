@@ -18,6 +18,7 @@
 #include "service/covcache.h"
 #include "service/sla.h"
 #include "service/slapol.h"
+#include "service/stats.h"
 
 const char *const ticket_severities[] = {"critical", "high", "medium", "low", NULL};
 const char *const ticket_statuses[] = {
@@ -570,5 +571,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
                          in->request_id);
     if (!rc && ticket)
         *ticket = out;
+    if (!rc)
+        stats_note_write(in->tenant_id); /* the QR form's writer has no tenant in its context */
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "service/coverage.h"
 #include "service/slapol.h"
+#include "service/stats.h"
 #include "service/ticket.h"
 
 #define SWEEP_BATCH 500
@@ -152,12 +153,11 @@ static int sweep_tenants(struct db *db, struct arena *ar, struct arena *one,
 {
     for (int k = 0; k < tenants->nrows; k++) {
         int64_t tid = db_at(tenants, k, 0)->i;
+        int rc;
 
         if (tenant_id && tid != tenant_id)
             continue;
         for (int s = 0; ticket_statuses[s]; s++) {
-            int rc;
-
             if (strcmp(ticket_statuses[s], "resolved") == 0 ||
                 strcmp(ticket_statuses[s], "closed") == 0)
                 continue;
@@ -165,6 +165,10 @@ static int sweep_tenants(struct db *db, struct arena *ar, struct arena *one,
             if (rc)
                 return rc;
         }
+        /* the escalations' rollup changes, pending until now (stats_fold) */
+        rc = stats_fold(db, ar, tid);
+        if (rc)
+            return rc;
     }
     return 0;
 }
