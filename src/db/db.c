@@ -207,8 +207,10 @@ static int prepare(struct db *db, int idx, MYSQL_STMT **out)
         mysql_stmt_close(st);
         return rc == DB_EUNAVAIL ? rc : DB_EBUG;
     }
+    /* INSERT ... RETURNING: MariaDB tells its columns only when it runs (checked then) */
     if (mysql_stmt_param_count(st) != strlen(q->params) ||
-        mysql_stmt_field_count(st) != strlen(q->cols)) {
+        (mysql_stmt_field_count(st) != strlen(q->cols) &&
+         !(mysql_stmt_field_count(st) == 0 && strstr(q->sql, " RETURNING ")))) {
         snprintf(db->err, sizeof(db->err), "%s: signature has %zu params, %zu columns; SQL %lu, %u",
                  q->name, strlen(q->params), strlen(q->cols), mysql_stmt_param_count(st),
                  mysql_stmt_field_count(st));
@@ -395,6 +397,12 @@ static int exec_once(struct db *db, struct arena *ar, const struct db_query *q, 
         return map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->name);
     if (q->cols[0]) {
         struct db_res tmp = {0};
+
+        if (mysql_stmt_field_count(st) != strlen(q->cols)) {
+            snprintf(db->err, sizeof(db->err), "%s: signature has %zu columns; answer %u", q->name,
+                     strlen(q->cols), mysql_stmt_field_count(st));
+            return DB_EBUG;
+        }
         rc = copy_rows(db, ar, q, st, res ? res : &tmp);
         if (rc)
             return rc;

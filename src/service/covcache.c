@@ -9,6 +9,7 @@
 
 #define NPOLICY 64 /* tenants */
 #define NTREE   32 /* (tenant, manufacturer) trees: a few hundred KB each at most */
+#define NSLA    64 /* (tenant, org) SLA policies */
 
 /* One kept answer; its copy lives in its own arena, released when the slot is reused. */
 struct entry {
@@ -19,9 +20,11 @@ struct entry {
     struct arena ar;
     struct coverage_policy policy;
     struct covcache_tree tree;
+    int64_t sla_id; /* an SLA entry: manufacturer_id holds the org */
+    const char *sla_targets, *sla_calendar;
 };
 
-static struct entry policies[NPOLICY], trees[NTREE];
+static struct entry policies[NPOLICY], trees[NTREE], slas[NSLA];
 
 void covcache_begin(struct covcache_key *k, int64_t tenant_id, double ttl)
 {
@@ -166,6 +169,31 @@ void covcache_tree_put(const struct covcache_key *k, int64_t manufacturer_id,
     e->tree = (struct covcache_tree){orgs, t->norgs, rels, t->nrels};
 }
 
+int covcache_sla_get(const struct covcache_key *k, int64_t org_id, int64_t *id,
+                     const char **targets, const char **calendar)
+{
+    const struct entry *e = lookup(k, slas, NSLA, org_id);
+
+    if (!e)
+        return 0;
+    *id = e->sla_id;
+    *targets = e->sla_targets;
+    *calendar = e->sla_calendar;
+    return 1;
+}
+
+void covcache_sla_put(const struct covcache_key *k, int64_t org_id, int64_t id, const char *targets,
+                      const char *calendar)
+{
+    struct entry *e = claim(k, slas, NSLA, org_id, 4096);
+
+    if (!e)
+        return;
+    e->sla_id = id;
+    e->sla_targets = dup_or_null(&e->ar, targets);
+    e->sla_calendar = dup_or_null(&e->ar, calendar);
+}
+
 /* ---- the walks' answers ---------------------------------------------------------------- */
 
 #define NWALK 4096
@@ -248,20 +276,22 @@ void covcache_walk_put(const struct covcache_key *k, int64_t manufacturer_id, in
                              valid_to,     k->epoch,        k->now,   buf,    buf + rlen + 1};
 }
 
+static void flush_entries(struct entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].used) {
+            arena_release(&v[i].ar);
+            memset(&v[i], 0, sizeof(v[i]));
+        }
+}
+
 void covcache_flush(void)
 {
     for (size_t i = 0; i < NWALK; i++) {
         free(walks[i].region);
         memset(&walks[i], 0, sizeof(walks[i]));
     }
-    for (size_t i = 0; i < NPOLICY; i++)
-        if (policies[i].used) {
-            arena_release(&policies[i].ar);
-            memset(&policies[i], 0, sizeof(policies[i]));
-        }
-    for (size_t i = 0; i < NTREE; i++)
-        if (trees[i].used) {
-            arena_release(&trees[i].ar);
-            memset(&trees[i], 0, sizeof(trees[i]));
-        }
+    flush_entries(policies, NPOLICY);
+    flush_entries(trees, NTREE);
+    flush_entries(slas, NSLA);
 }

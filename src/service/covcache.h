@@ -1,7 +1,8 @@
 /*
  * What a ticket's coverage walk reads, kept by each worker between requests: the tenant's
  * coverage policy, a manufacturer's tree (its distributor_of and dealer_of relationships
- * down, whatever their window, and the organizations they name) and the walk's answers. A
+ * down, whatever their window, and the organizations they name) and the walk's answers; and
+ * the SLA policy that then applies. A
  * network of 2,000 dealers is 5,000 rows a ticket would read and rank otherwise. An entry is used
  * only while the tenant's change counter (identity/principal.h), which every committed API write of
  * the tenant raises, is what it was before the entry was read, and for at most ttl seconds: the
@@ -62,6 +63,17 @@ int covcache_walk_get(const struct covcache_key *k, int64_t manufacturer_id, int
 void covcache_walk_put(const struct covcache_key *k, int64_t manufacturer_id, int64_t owner_id,
                        const char *region, int64_t valid_from, int64_t valid_to, int64_t org_id,
                        const char *provenance);
+
+/*
+ * The stored texts of the SLA policy that applies to an org's tickets (slapol_for_org: org 0
+ * the tenant's default): 1 with *id (0: none applies), *targets and *calendar (kept by the
+ * cache until the next covcache_sla_put), else 0.
+ */
+int covcache_sla_get(const struct covcache_key *k, int64_t org_id, int64_t *id,
+                     const char **targets, const char **calendar);
+/* Keeps copies of the texts (NULL when id is 0). */
+void covcache_sla_put(const struct covcache_key *k, int64_t org_id, int64_t id, const char *targets,
+                      const char *calendar);
 
 /* Forgets everything (tests; a worker starts empty). */
 void covcache_flush(void);

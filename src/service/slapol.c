@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "db/db.h"
+#include "service/covcache.h"
 #include "service/sla.h"
 #include "service/ticket.h"
 
@@ -175,16 +176,36 @@ static int slapol_from_row(struct arena *ar, const struct db_res *res, struct sl
     return 0;
 }
 
-int slapol_for_org(struct db *db, struct arena *ar, int64_t tenant_id, int64_t org_id,
-                   struct slapol *p)
+int slapol_for_org(struct db *db, struct arena *ar, const struct covcache_key *key,
+                   int64_t tenant_id, int64_t org_id, struct slapol *p)
 {
-    struct db_res res;
-    int rc = db_exec(db, ar, &Q_SLAPOL_APPLY, tenant_id, &res, (long long)org_id, 0LL, 0LL);
+    struct db_res res = {.ncols = 3};
+    struct db_val *v;
+    int64_t id;
+    const char *targets, *calendar;
+    int rc;
 
     memset(p, 0, sizeof(*p));
-    if (rc || res.nrows == 0)
+    if (key && covcache_sla_get(key, org_id, &id, &targets, &calendar)) {
+        if (!id)
+            return 0;
+        /* the row as Q_SLAPOL_APPLY gives it */
+        v = arena_zalloc(ar, sizeof(*v) * 3);
+        v[0].i = id;
+        v[1] = (struct db_val){.s = targets, .len = strlen(targets)};
+        v[2] = (struct db_val){.s = calendar, .len = strlen(calendar)};
+        res.nrows = 1;
+        res.v = v;
+        return slapol_from_row(ar, &res, p);
+    }
+    rc = db_exec(db, ar, &Q_SLAPOL_APPLY, tenant_id, &res, (long long)org_id, 0LL, 0LL);
+    if (rc)
         return rc;
-    return slapol_from_row(ar, &res, p);
+    if (key)
+        covcache_sla_put(key, org_id, res.nrows ? db_at(&res, 0, 0)->i : 0,
+                         res.nrows ? db_at(&res, 0, 1)->s : NULL,
+                         res.nrows ? db_at(&res, 0, 2)->s : NULL);
+    return res.nrows ? slapol_from_row(ar, &res, p) : 0;
 }
 
 int slapol_load(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id, struct slapol *p)

@@ -39,10 +39,13 @@ struct slapol {
 
 /*
  * The responsible org's active policy, else the tenant's active default (org_id NULL), else
- * none (p->id 0). org_id 0: the default only. Returns 0 or a DB_E* code.
+ * none (p->id 0). org_id 0: the default only. With a key (service/covcache.h; NULL: none)
+ * the worker keeps the answer under the tenant's change counter, which every SLA policy
+ * write raises. Returns 0 or a DB_E* code.
  */
-int slapol_for_org(struct db *db, struct arena *ar, int64_t tenant_id, int64_t org_id,
-                   struct slapol *p);
+struct covcache_key;
+int slapol_for_org(struct db *db, struct arena *ar, const struct covcache_key *key,
+                   int64_t tenant_id, int64_t org_id, struct slapol *p);
 
 /* The policy id (which must be of tenant_id), as slapol_for_org gives it. */
 int slapol_load(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id, struct slapol *p);

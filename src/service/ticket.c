@@ -478,7 +478,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
                   struct json_object **ticket, struct field_errors *fe)
 {
     struct covcache_key key;
-    struct db_res fl, eq, ins, got;
+    struct db_res fl, eq, ins;
     struct slapol sp = {0};
     struct json_object *out;
     const char *provenance = NULL, *now_sql, *after, *response = NULL, *resolve = NULL;
@@ -521,7 +521,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
             return rc;
     }
     if (flags & FLAG_BIT(FLAG_SERVICE_POLICIES)) {
-        rc = slapol_for_org(db, ar, in->tenant_id, org_id, &sp);
+        rc = slapol_for_org(db, ar, &key, in->tenant_id, org_id, &sp);
         if (rc)
             return rc;
     }
@@ -536,20 +536,17 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
                  in->severity, in->title, in->description, in->source, in->reporter_name,
                  in->reporter_contact, (long long)org_id, (long long)sp.id, provenance, response,
                  resolve, now_sql);
+    if (!rc && ins.nrows != 1)
+        rc = DB_ERR;
     if (rc)
         return rc;
-    *id = (int64_t)ins.insert_id;
+    *id = db_at(&ins, 0, TKT_COL_ID)->i;
     rc = db_exec(db, ar, &Q_TKT_EVENT_INSERT, in->tenant_id, NULL, (long long)*id, NULL, "open",
                  (long long)in->actor_id, NULL, now_sql);
     if (rc)
         return rc;
-    /* a new ticket has no escalations to read */
-    rc = db_exec(db, ar, &Q_TKT_GET, in->tenant_id, &got, (long long)*id);
-    if (!rc && got.nrows != 1)
-        rc = DB_ENOTFOUND;
-    if (rc)
-        return rc;
-    out = json_arena_own(ar, ticket_row_json(ar, &got, 0, NULL));
+    /* the row as stored, from the insert's RETURNING; a new ticket has no escalations */
+    out = json_arena_own(ar, ticket_row_json(ar, &ins, 0, NULL));
     after = json_text(ar, out);
     {
         struct audit_entry e = {

@@ -3,20 +3,22 @@
 #include "service/ticket.h"
 
 /* clang-format off: the SQL keeps its own line breaks */
-/* The columns of enum TKT_COL_*; t is tickets, e its equipment. */
-#define TKT_COLS                                                                                   \
-    "t.id, t.equipment_id, t.severity, t.status, t.title, t.description, t.source, "               \
-    "t.reporter_name, t.reporter_contact, t.responsible_org_id, t.assigned_engineer_id, "          \
-    "t.sla_policy_id, t.policy_provenance, t.escalation_level, "                                   \
-    "CONCAT(LEFT(DATE_FORMAT(t.response_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "              \
-    "CONCAT(LEFT(DATE_FORMAT(t.resolve_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "               \
-    "CONCAT(LEFT(DATE_FORMAT(t.responded_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                 \
-    "CONCAT(LEFT(DATE_FORMAT(t.resolved_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                  \
-    "CONCAT(LEFT(DATE_FORMAT(t.closed_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), t.version, "         \
-    "CONCAT(LEFT(DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                   \
-    "CONCAT(LEFT(DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "                   \
-    "e.owner_org_id"
-#define TKT_COL_TYPES "LLsssssssLLLsLsssssLssL"
+/* The ticket's columns of enum TKT_COL_*, each name after p: "t." in a SELECT, "" in RETURNING. */
+#define TKT_ROW_COLS(p)                                                                            \
+    p "id, " p "equipment_id, " p "severity, " p "status, " p "title, " p "description, " p        \
+      "source, " p "reporter_name, " p "reporter_contact, " p "responsible_org_id, " p             \
+      "assigned_engineer_id, " p "sla_policy_id, " p "policy_provenance, " p "escalation_level, "  \
+      "CONCAT(LEFT(DATE_FORMAT(" p "response_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "         \
+      "CONCAT(LEFT(DATE_FORMAT(" p "resolve_due_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "          \
+      "CONCAT(LEFT(DATE_FORMAT(" p "responded_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "            \
+      "CONCAT(LEFT(DATE_FORMAT(" p "resolved_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "             \
+      "CONCAT(LEFT(DATE_FORMAT(" p "closed_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), " p "version, " \
+      "CONCAT(LEFT(DATE_FORMAT(" p "created_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "              \
+      "CONCAT(LEFT(DATE_FORMAT(" p "updated_at, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')"
+#define TKT_ROW_TYPES "LLsssssssLLLsLsssssLss"
+/* All of enum TKT_COL_*; t is tickets, e its equipment. */
+#define TKT_COLS      TKT_ROW_COLS("t.") ", e.owner_org_id"
+#define TKT_COL_TYPES TKT_ROW_TYPES "L"
 #define TKT_FROM                                                                                   \
     " FROM tickets t JOIN equipment e ON e.tenant_id = t.tenant_id AND e.id = t.equipment_id "
 
@@ -90,9 +92,9 @@ const struct db_query Q_TKT_INSERT = {
     "INSERT INTO tickets (tenant_id, equipment_id, severity, title, description, source, "
     "reporter_name, reporter_contact, responsible_org_id, sla_policy_id, "
     "policy_provenance, response_due_at, resolve_due_at, created_at) VALUES (?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " TKT_ROW_COLS(""),
     "LLssssssNNssss",
-    "",
+    TKT_ROW_TYPES,
     DBQ_TENANT,
 };
 

@@ -65,7 +65,7 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
         return 0;
     }
     if (!rc && to)
-        rc = slapol_for_org(db, ar, tenant_id, to, &p);
+        rc = slapol_for_org(db, ar, NULL, tenant_id, to, &p);
     /* the due times with the escalation just written, then one UPDATE (the rollups' trigger
        runs once) */
     if (!rc)

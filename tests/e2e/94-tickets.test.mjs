@@ -4,7 +4,7 @@
 // assignment, filters and pages, who sees which tickets, isolation and bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, sql, post, get, assertProblem, assertSchema, newTenant, login, RFC3339_MS } from './lib.mjs';
+import { req, sql, post, get, patch, assertProblem, assertSchema, newTenant, login, RFC3339_MS } from './lib.mjs';
 import { exampleC, ok, equipment, TARGETS } from './service.mjs';
 
 const ms = (s) => Date.parse(s);
@@ -357,4 +357,26 @@ test('bad ticket bodies name each field and write nothing', async () => {
   await w.coverage(true);
   const bare = await w.ticket(null, { equipment_id: equipment(w.t.id) });
   assert.deepEqual([bare.responsible_org_id, bare.policy_provenance.reason], [null, 'no_manufacturer']);
+});
+
+// The SLA policy that applies is kept by each worker too: a policy's change, or a new one
+// for the responsible organization, reaches every worker's next creation.
+test('every worker applies an SLA policy change at once', async () => {
+  const w = await exampleC('tksla', { service_policies: true, resp_org_assignment: true });
+  await w.coverage();
+  const def = await w.policy({ name: 'Default' });
+  const burst = async () => {
+    const answers = await Promise.all(Array.from({ length: 24 }, () => post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 'Alarm' }, w.admin)));
+    assert.deepEqual(answers.map((r) => r.status), answers.map(() => 201), answers.find((r) => r.status !== 201)?.text);
+    return [...new Set(answers.map((r) => `${r.json.sla_policy_id} ${(Date.parse(r.json.response_due_at) - Date.parse(r.json.created_at)) / 60000}`))];
+  };
+  const low = TARGETS.low.response_minutes;
+  assert.deepEqual(await burst(), [`${def.id} ${low}`]);
+  const targets = { ...TARGETS, low: { response_minutes: low + 7, resolve_minutes: TARGETS.low.resolve_minutes } };
+  ok(await patch(`/v1/sla-policies/${def.id}`, { severity_targets: targets }, w.admin, { 'if-match': '"1"' }), 200);
+  assert.deepEqual(await burst(), [`${def.id} ${low + 7}`]);
+  const mine = await w.policy({ name: 'DL1', org_id: w.dl1.id });
+  assert.deepEqual(await burst(), [`${mine.id} ${low}`]);
+  ok(await patch(`/v1/sla-policies/${mine.id}`, { status: 'retired' }, w.admin, { 'if-match': '"1"' }), 200);
+  assert.deepEqual(await burst(), [`${def.id} ${low + 7}`]);
 });

@@ -1130,6 +1130,27 @@ START_TEST(test_covcache)
     ck_assert_int_eq(covcache_walk_get(&k, M1, H1, NULL, 1500, &org, &prov), 1);
     ck_assert_int_eq(org, 0);
 
+    /* the SLA policy for an org: its texts copied, "none applies" kept too */
+    {
+        char targets[] = "{\"low\":1}";
+        int64_t id;
+        const char *tg, *cal;
+
+        ck_assert_int_eq(covcache_sla_get(&k, DL1, &id, &tg, &cal), 0);
+        covcache_sla_put(&k, DL1, 5, targets, "\"24x7\"");
+        targets[2] = 'X';
+        ck_assert_int_eq(covcache_sla_get(&k, DL1, &id, &tg, &cal), 1);
+        ck_assert_int_eq(id, 5);
+        ck_assert_str_eq(tg, "{\"low\":1}");
+        ck_assert_str_eq(cal, "\"24x7\"");
+        ck_assert_int_eq(covcache_sla_get(&k, 0, &id, &tg, &cal), 0); /* another org */
+        ck_assert_int_eq(covcache_sla_get(&other, DL1, &id, &tg, &cal), 0);
+        covcache_sla_put(&k, 0, 0, NULL, NULL);
+        ck_assert_int_eq(covcache_sla_get(&k, 0, &id, &tg, &cal), 1);
+        ck_assert_int_eq(id, 0);
+        ck_assert_ptr_null(tg);
+    }
+
     /* a write through the API raises the counter: nothing read before it is used */
     principal_changed(7);
     covcache_begin(&got_k, 7, 1.0);
@@ -1138,6 +1159,7 @@ START_TEST(test_covcache)
     ck_assert_int_eq(covcache_tree_get(&got_k, M1, &got), 0);
     ck_assert_int_eq(covcache_policy_get(&got_k, &gotp), 0);
     ck_assert_int_eq(covcache_walk_get(&got_k, M1, H1, "north", 1500, &org, &prov), 0);
+    ck_assert_int_eq(covcache_sla_get(&got_k, DL1, &org, &prov, &prov), 0);
     covcache_flush();
     ck_assert_int_eq(covcache_tree_get(&k, M1, &got), 0);
 }
