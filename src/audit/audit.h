@@ -10,7 +10,7 @@ struct db;
 
 struct audit_entry {
     int64_t tenant_id;
-    int64_t seq;        /* set by audit_record */
+    int64_t seq;        /* audit_verify's; audit_record leaves it to the procedure */
     int64_t actor_id;   /* 0: the system */
     int64_t org_id;     /* 0: none */
     const char *action; /* "tenant.create" */
@@ -48,8 +48,7 @@ int outbox_emit(struct db *db, struct arena *ar, int64_t tenant_id, const char *
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_AUDIT_HEAD, Q_AUDIT_SET_HEAD, Q_AUDIT_INSERT, Q_AUDIT_WALK,
-    Q_AUDIT_TENANTS, Q_OUTBOX_INSERT;
+extern const struct db_query Q_AUDIT_APPEND, Q_AUDIT_WALK, Q_AUDIT_TENANTS, Q_OUTBOX_INSERT;
 
 /* The columns of Q_AUDIT_LIST, in order: what GET /v1/audit-logs shows of a row. */
 extern const struct db_query Q_AUDIT_LIST;

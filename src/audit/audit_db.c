@@ -11,25 +11,10 @@
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-const struct db_query Q_AUDIT_HEAD = {
-    "audit.head", "SELECT audit_seq, COALESCE(audit_head, '') FROM tenants WHERE id = ? FOR UPDATE",
-    "L",          "Ls",
+/* The chain's link in one call (migration 0013): lock the head, link, insert, move the head. */
+const struct db_query Q_AUDIT_APPEND = {
+    "audit.append", "CALL audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "LLLssLsssss", "",
     DBQ_GLOBAL,
-};
-
-const struct db_query Q_AUDIT_SET_HEAD = {
-    "audit.set_head", "UPDATE tenants SET audit_seq = ?, audit_head = ? WHERE id = ?", "LsL", "",
-    DBQ_GLOBAL,
-};
-
-const struct db_query Q_AUDIT_INSERT = {
-    "audit.insert",
-    "INSERT INTO audit_log (tenant_id, seq, actor_id, org_id, action, entity, entity_id, "
-    "before_json, after_json, request_id, ip, at, prev_hash, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "LLNNssNsssssss",
-    "",
-    DBQ_TENANT,
 };
 
 const struct db_query Q_AUDIT_WALK = {
@@ -78,20 +63,10 @@ const struct db_query Q_OUTBOX_INSERT = {
 
 int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
 {
-    struct db_res head;
-    char hash[SECRET_SHA256_HEX + 1], at[32];
-    const char *prev;
+    char at[32];
     struct timespec ts;
     struct tm tm;
-    int rc;
 
-    rc = db_exec(db, ar, &Q_AUDIT_HEAD, 0, &head, (long long)e->tenant_id);
-    if (rc)
-        return rc;
-    if (head.nrows != 1)
-        return DB_ENOTFOUND;
-    e->seq = db_at(&head, 0, 0)->i + 1;
-    prev = db_at(&head, 0, 1)->s[0] ? db_at(&head, 0, 1)->s : ZERO_HASH;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm);
@@ -100,15 +75,10 @@ int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
         e->request_id = "";
     if (!e->ip)
         e->ip = "";
-    audit_hash(e, prev, hash);
-    rc = db_exec(db, ar, &Q_AUDIT_INSERT, e->tenant_id, NULL, (long long)e->seq,
-                 (long long)e->actor_id, (long long)e->org_id, e->action, e->entity,
-                 (long long)e->entity_id, e->before, e->after, e->request_id, e->ip, e->at, prev,
-                 hash);
-    if (rc)
-        return rc;
-    return db_exec(db, ar, &Q_AUDIT_SET_HEAD, 0, NULL, (long long)e->seq, hash,
-                   (long long)e->tenant_id);
+    /* audit_append() hashes as audit_hash() does; the tenant's chain decides the seq */
+    return db_exec(db, ar, &Q_AUDIT_APPEND, 0, NULL, (long long)e->tenant_id,
+                   (long long)e->actor_id, (long long)e->org_id, e->action, e->entity,
+                   (long long)e->entity_id, e->before, e->after, e->request_id, e->ip, e->at);
 }
 
 static int verify_tenant(struct db *db, struct arena *ar, int64_t tid, const char *slug,

@@ -70,7 +70,7 @@ const struct db_query Q_REL_ORGS = {
 /*
  * Relationship writes of a tenant run one at a time, so the duplicate and cycle checks see
  * every write before them: no unique key can say "no cycle". Every audited write takes
- * this row's lock at its end anyway (audit.head).
+ * this row's lock at its end anyway (audit.append).
  */
 const struct db_query Q_REL_LOCK_TENANT = {
     "rel.lock_tenant", "SELECT id FROM tenants WHERE id = ? FOR UPDATE", "L", "L", DBQ_GLOBAL,

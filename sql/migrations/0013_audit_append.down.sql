@@ -1,0 +1,1 @@
+DROP PROCEDURE audit_append;
