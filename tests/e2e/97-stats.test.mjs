@@ -308,6 +308,36 @@ test('pending rollup rows: a stats read folds in its tenant, and only its tenant
   assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${y.t.id} AND scope = 'all'`), '1');
 });
 
+// Folds run while writes commit: every worker folds after its writes, every stats read
+// before it. No change may be lost or counted twice: the rollups end as a rebuild makes them.
+test('pending rows under concurrent writes, folds and reads: nothing lost, nothing twice', async () => {
+  const c = await exampleC('stats-conc', { service_policies: true, resp_org_assignment: true });
+  await c.coverage();
+  await c.policy({ name: 'Default' });
+  const sev = ['critical', 'high', 'medium', 'low'];
+  const open = [], acked = [];
+  const move = (id, to) => post(`/v1/tickets/${id}/status`, { status: to }, c.admin);
+  for (let round = 0; round < 4; round++) {
+    const resolving = acked.splice(0, 8), acking = open.splice(0, 8);
+    acked.push(...acking);
+    const moves = [...resolving.map((id) => move(id, 'resolved')), ...acking.map((id) => move(id, 'acknowledged'))];
+    const made = Array.from({ length: 16 }, (_, i) =>
+      post('/v1/tickets', { equipment_id: c.e123, severity: sev[i % 4], title: `Concurrent ${round}.${i}` }, c.admin));
+    const reads = Array.from({ length: 6 }, (_, i) => get(i % 2 ? '/v1/stats/equipment' : '/v1/stats/tickets', c.admin));
+    const answers = await Promise.all([...moves, ...made, ...reads]);
+    assert.deepEqual(answers.map((r) => r.status >= 200 && r.status < 300), answers.map(() => true),
+      answers.find((r) => r.status >= 300)?.text);
+    for (const r of answers.slice(moves.length, moves.length + made.length)) open.push(r.json.id);
+  }
+  const s = await stats('/v1/stats/tickets', c.admin);
+  assert.equal(s.tickets, 64);
+  assert.equal(s.backlog, Number(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${c.t.id} AND status NOT IN ('resolved', 'closed')`)));
+  sql(`CALL stats_fold(${c.t.id})`);
+  const kept = rollupRows(c.t.id);
+  utc(`CALL stats_rebuild(${c.t.id})`);
+  assert.equal(rollupRows(c.t.id), kept);
+});
+
 test('bulk loads: the triggers step aside and a rebuild fills the rollups', async () => {
   const x = await adminWorld('stats-bulk');
   const eq = equipment(x.t.id, { region: 'west' });
