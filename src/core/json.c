@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <json-c/printbuf.h>
 
 #include "core/arena.h"
 #include "core/utf8.h"
@@ -213,6 +214,23 @@ const char *json_text(struct arena *ar, struct json_object *obj)
 {
     return arena_strdup(ar, json_object_to_json_string_ext(
                                 obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static int raw_text(struct json_object *o, struct printbuf *pb, int level, int flags)
+{
+    const char *text = json_object_get_userdata(o);
+
+    (void)level;
+    (void)flags;
+    return printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+struct json_object *json_raw(const char *text)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_set_serializer(o, raw_text, (void *)text, NULL);
+    return o;
 }
 
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj)

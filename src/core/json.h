@@ -35,6 +35,13 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
 struct json_object *json_stored(struct arena *ar, const char *text, size_t len,
                                 struct json_object *fallback);
 
+/*
+ * An object that serialises as text, verbatim (a new reference): JSON this program wrote and
+ * the database kept, sent on without parsing it again. text must be valid JSON and outlive
+ * every serialisation; the object has no members to read.
+ */
+struct json_object *json_raw(const char *text);
+
 /* Hands obj to the arena: json_object_put at reset. Returns obj. */
 struct json_object *json_arena_own(struct arena *ar, struct json_object *obj);
 

@@ -101,7 +101,7 @@ struct json_object *ticket_escalations_json(const struct db_res *esc, int64_t ti
 }
 
 struct json_object *ticket_row_json(struct arena *ar, const struct db_res *res, int row,
-                                    const struct db_res *esc)
+                                    const struct db_res *esc, int raw_provenance)
 {
     struct json_object *o = json_object_new_object();
     const struct db_val *prov = db_at(res, row, TKT_COL_PROVENANCE);
@@ -122,7 +122,9 @@ struct json_object *ticket_row_json(struct arena *ar, const struct db_res *res, 
     json_object_object_add(o, "responsible_org_id",
                            id_or_null(db_at(res, row, TKT_COL_RESPONSIBLE)));
     json_object_object_add(o, "policy_provenance",
-                           prov->null ? NULL : json_stored(ar, prov->s, prov->len, NULL));
+                           prov->null       ? NULL
+                           : raw_provenance ? json_raw(prov->s)
+                                            : json_stored(ar, prov->s, prov->len, NULL));
     json_object_object_add(o, "sla_policy_id", id_or_null(db_at(res, row, TKT_COL_SLA_POLICY)));
     json_object_object_add(o, "assigned_engineer_id",
                            id_or_null(db_at(res, row, TKT_COL_ENGINEER)));
@@ -161,7 +163,7 @@ struct json_object *ticket_read(struct db *db, struct arena *ar, int64_t tenant_
         *owner_org_id = db_at(&res, 0, TKT_COL_OWNER)->null ? 0 : db_at(&res, 0, TKT_COL_OWNER)->i;
     if (version)
         *version = db_at(&res, 0, TKT_COL_VERSION)->i;
-    return json_arena_own(ar, ticket_row_json(ar, &res, 0, &esc));
+    return json_arena_own(ar, ticket_row_json(ar, &res, 0, &esc, 0));
 }
 
 /* A due time in SQL form, or NULL when the clock is paused, beyond the horizon or off. */
@@ -546,7 +548,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
     if (rc)
         return rc;
     /* the row as stored, from the insert's RETURNING; a new ticket has no escalations */
-    out = json_arena_own(ar, ticket_row_json(ar, &ins, 0, NULL));
+    out = json_arena_own(ar, ticket_row_json(ar, &ins, 0, NULL, 1));
     after = json_text(ar, out);
     {
         struct audit_entry e = {

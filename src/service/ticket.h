@@ -154,8 +154,11 @@ enum {
 
 /* The array of a ticket's escalations from Q_TKT_ESC_RANGE's rows (a new reference). */
 struct json_object *ticket_escalations_json(const struct db_res *esc, int64_t ticket_id);
-/* One row of Q_TKT_GET's columns with its escalations (a new reference). */
+/*
+ * One row of Q_TKT_GET's columns with its escalations (a new reference). raw_provenance: the
+ * stored policy_provenance is sent as it is (json_raw), for an answer that only serialises it.
+ */
 struct json_object *ticket_row_json(struct arena *ar, const struct db_res *res, int row,
-                                    const struct db_res *esc);
+                                    const struct db_res *esc, int raw_provenance);
 
 #endif

@@ -150,7 +150,8 @@ int ticket_http_list(struct req *r)
     ids = arena_alloc(r->ar, sizeof(*ids) * (size_t)(res.nrows + 1));
     for (int i = 0; i < res.nrows; i++) {
         ids[i] = db_at(&res, i, TKT_COL_ID)->i;
-        json_object_array_add(data, ticket_row_json(r->ar, &res, i, &esc));
+        /* the stored provenance as it is: a page is 50 of them */
+        json_object_array_add(data, ticket_row_json(r->ar, &res, i, &esc, 1));
     }
     return list_finish(r, data, ids, limit);
 }

@@ -77,6 +77,13 @@ test('Example C: policies on, DL1 answers with its certification; the provenance
   assert.deepEqual(t2.policy_provenance.after_taken, { count: 0, by_reason: {} });
   assert.deepEqual(t2.policy_provenance.chain, [w.m1.id]);
   assert.equal(t2.sla_policy_id, def.id);
+  // the answer of the creation, the ticket read alone and the list's item carry one provenance
+  // (the list sends the stored text as it is)
+  const listed = (await get('/v1/tickets', w.admin)).json.data;
+  for (const x of [t, t2]) {
+    assert.deepEqual(listed.find((y) => y.id === x.id), x);
+    assert.deepEqual((await get(`/v1/tickets/${x.id}`, w.admin)).json, x);
+  }
 });
 
 test('the workflow: allowed transitions, the history with who and when, the clock stopped while waiting, reopen', async () => {

@@ -525,6 +525,27 @@ START_TEST(test_read_nullable_present)
 }
 END_TEST
 
+/* A raw member is written as it was given, inside whatever holds it. */
+START_TEST(test_raw)
+{
+    struct arena ar;
+    struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+    char text[] = "{\"rule\": \"coverage\", \"n\": [1, 2.50]}";
+
+    arena_init(&ar, 0);
+    json_object_object_add(o, "p", json_raw(text));
+    json_object_array_add(a, json_raw("null"));
+    json_object_object_add(o, "a", a);
+    ck_assert_str_eq(json_text(&ar, o),
+                     "{\"p\":{\"rule\": \"coverage\", \"n\": [1, 2.50]},\"a\":[null]}");
+    text[2] = 'R'; /* not copied: the caller keeps the text alive */
+    ck_assert_str_eq(json_text(&ar, o),
+                     "{\"p\":{\"Rule\": \"coverage\", \"n\": [1, 2.50]},\"a\":[null]}");
+    json_object_put(o);
+    arena_release(&ar);
+}
+END_TEST
+
 START_TEST(test_field_errors_add)
 {
     struct arena ar;
@@ -565,6 +586,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, test_read_string_limits);
     tcase_add_test(tc, test_read_nullable_present);
     tcase_add_test(tc, test_field_errors_add);
+    tcase_add_test(tc, test_raw);
     suite_add_tcase(s, tc);
     return s;
 }
