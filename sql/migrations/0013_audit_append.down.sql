@@ -1,1 +1,2 @@
+DROP PROCEDURE audit_commit;
 DROP PROCEDURE audit_append;

@@ -36,6 +36,15 @@ void audit_hash(const struct audit_entry *e, const char *prev_hash, char *out);
 int audit_record(struct db *db, struct arena *ar, struct audit_entry *e);
 
 /*
+ * A write's last step: audit_record(), then the outbox event (type event, payload JSON text,
+ * of e's entity and request; none when event is NULL), then the commit, in one call, so the
+ * tenant's chain head is locked for no round trip. Returns 0 (committed) or a DB_E* code
+ * (the transaction still open: the caller rolls back).
+ */
+int audit_commit(struct db *db, struct arena *ar, struct audit_entry *e, const char *event,
+                 const char *payload);
+
+/*
  * Walks every tenant's chain (or only tenant_id when > 0), recomputing each
  * link, and checks the head. Prints the first broken link per tenant to out.
  * Returns 0 when every chain holds, 1 when one is broken, or a DB_E* code.
@@ -48,7 +57,8 @@ int outbox_emit(struct db *db, struct arena *ar, int64_t tenant_id, const char *
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_AUDIT_APPEND, Q_AUDIT_WALK, Q_AUDIT_TENANTS, Q_OUTBOX_INSERT;
+extern const struct db_query Q_AUDIT_APPEND, Q_AUDIT_COMMIT, Q_AUDIT_WALK, Q_AUDIT_TENANTS,
+    Q_OUTBOX_INSERT;
 
 /* The columns of Q_AUDIT_LIST, in order: what GET /v1/audit-logs shows of a row. */
 extern const struct db_query Q_AUDIT_LIST;

@@ -17,6 +17,12 @@ const struct db_query Q_AUDIT_APPEND = {
     DBQ_GLOBAL,
 };
 
+/* The link, the outbox event (NULL type: none) and the commit (migration 0013). */
+const struct db_query Q_AUDIT_COMMIT = {
+    "audit.commit", "CALL audit_commit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "LLLssLsssssss", "",
+    DBQ_GLOBAL,
+};
+
 const struct db_query Q_AUDIT_WALK = {
     "audit.walk",
     "SELECT seq, COALESCE(actor_id, 0), COALESCE(org_id, 0), action, entity, "
@@ -61,7 +67,8 @@ const struct db_query Q_OUTBOX_INSERT = {
     DBQ_TENANT,
 };
 
-int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
+/* The row's time, and "" for a missing request id or address, as the hash takes them. */
+static void stamp(struct arena *ar, struct audit_entry *e)
 {
     char at[32];
     struct timespec ts;
@@ -75,10 +82,29 @@ int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
         e->request_id = "";
     if (!e->ip)
         e->ip = "";
+}
+
+int audit_record(struct db *db, struct arena *ar, struct audit_entry *e)
+{
+    stamp(ar, e);
     /* audit_append() hashes as audit_hash() does; the tenant's chain decides the seq */
     return db_exec(db, ar, &Q_AUDIT_APPEND, 0, NULL, (long long)e->tenant_id,
                    (long long)e->actor_id, (long long)e->org_id, e->action, e->entity,
                    (long long)e->entity_id, e->before, e->after, e->request_id, e->ip, e->at);
+}
+
+int audit_commit(struct db *db, struct arena *ar, struct audit_entry *e, const char *event,
+                 const char *payload)
+{
+    int rc;
+
+    stamp(ar, e);
+    rc = db_exec(db, ar, &Q_AUDIT_COMMIT, 0, NULL, (long long)e->tenant_id, (long long)e->actor_id,
+                 (long long)e->org_id, e->action, e->entity, (long long)e->entity_id, e->before,
+                 e->after, e->request_id, e->ip, e->at, event, event ? payload : NULL);
+    if (!rc)
+        db_committed(db);
+    return rc;
 }
 
 static int verify_tenant(struct db *db, struct arena *ar, int64_t tid, const char *slug,

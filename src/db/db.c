@@ -462,6 +462,11 @@ int db_commit(struct db *db)
     return 0;
 }
 
+void db_committed(struct db *db)
+{
+    db->in_tx = 0;
+}
+
 int db_rollback(struct db *db)
 {
     if (!db->connected)

@@ -92,6 +92,8 @@ int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t t
 
 int db_begin(struct db *db);
 int db_commit(struct db *db);
+/* The open transaction was committed by a procedure (CALL ... COMMIT): no longer in one. */
+void db_committed(struct db *db);
 int db_rollback(struct db *db);
 
 /* Runs a whole SQL script (several statements): migrations only, never user input. */

@@ -6,10 +6,11 @@
 #include "http/request.h"
 #include "identity/principal.h"
 
-int write_audit(struct req *r, int64_t tenant_id, const char *action, const char *entity,
-                int64_t entity_id, const char *before, const char *after)
+static struct audit_entry entry(struct req *r, int64_t tenant_id, const char *action,
+                                const char *entity, int64_t entity_id, const char *before,
+                                const char *after)
 {
-    struct audit_entry e = {
+    return (struct audit_entry){
         .tenant_id = tenant_id,
         .actor_id = r->ctx.user_id,
         .org_id = r->ctx.org_id,
@@ -21,6 +22,12 @@ int write_audit(struct req *r, int64_t tenant_id, const char *action, const char
         .request_id = r->request_id,
         .ip = r->remote_addr,
     };
+}
+
+int write_audit(struct req *r, int64_t tenant_id, const char *action, const char *entity,
+                int64_t entity_id, const char *before, const char *after)
+{
+    struct audit_entry e = entry(r, tenant_id, action, entity, entity_id, before, after);
 
     return audit_record(r->db, r->ar, &e);
 }
@@ -34,12 +41,10 @@ int write_event(struct req *r, int64_t tenant_id, const char *type, const char *
 int write_commit(struct req *r, int64_t tenant_id, const char *action, const char *event,
                  const char *entity, int64_t entity_id, const char *before, const char *after)
 {
-    int rc = write_audit(r, tenant_id, action, entity, entity_id, before, after);
+    struct audit_entry e = entry(r, tenant_id, action, entity, entity_id, before, after);
+    /* the audit row, the event and the commit in one call (audit.h) */
+    int rc = audit_commit(r->db, r->ar, &e, event, after ? after : before);
 
-    if (!rc && event)
-        rc = write_event(r, tenant_id, event, entity, entity_id, after ? after : before);
-    if (!rc)
-        rc = db_commit(r->db);
     /* after the commit: a worker that reads the new counter reads the new rows */
     if (!rc)
         principal_changed(tenant_id);

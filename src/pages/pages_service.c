@@ -411,8 +411,7 @@ int pages_http_qr_submit(struct req *r)
         }
         return qr_page(r, 400, &res, json_arena_own(r->ar, errors));
     }
-    if (!rc)
-        rc = db_commit(r->db);
+    /* committed by ticket_create() on success */
     if (rc)
         return problem_rollback(r, rc, "qr ticket");
     return qr_thanks(r, &res);

@@ -563,11 +563,8 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
             .ip = in->ip,
         };
 
-        rc = audit_record(db, ar, &e);
+        rc = audit_commit(db, ar, &e, "ticket.created", after);
     }
-    if (!rc)
-        rc = outbox_emit(db, ar, in->tenant_id, "ticket.created", "ticket", *id, after,
-                         in->request_id);
     if (!rc && ticket)
         *ticket = out;
     if (!rc)

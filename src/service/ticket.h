@@ -50,14 +50,15 @@ enum {
 };
 
 /*
- * Creates a ticket INSIDE THE CALLER'S OPEN TRANSACTION (db_begin() before, db_commit() or
- * db_rollback() after; it never commits or rolls back itself): checks the input (fields to
- * fe), reads the tenant's flags (unless given), locks the equipment row, resolves the
- * responsible org (the coverage policy when service_policies and resp_org_assignment are on
- * and the tenant's policy is enabled; else NULL), picks the SLA policy (the responsible org's
- * active one, else the tenant default, else none) and computes the due times, then inserts the
- * ticket, its first status event (NULL -> open, by actor_id or nobody), the audit row
- * "ticket.create" and the outbox event "ticket.created".
+ * Creates a ticket in THE CALLER'S OPEN TRANSACTION (db_begin() before) AND COMMITS IT on
+ * success; on any error the transaction is left open for the caller's db_rollback(). It
+ * checks the input (fields to fe), reads the tenant's flags (unless given), locks the
+ * equipment row, resolves the responsible org (the coverage policy when service_policies and
+ * resp_org_assignment are on and the tenant's policy is enabled; else NULL), picks the SLA
+ * policy (the responsible org's active one, else the tenant default, else none) and computes
+ * the due times, then inserts the ticket and its first status event (NULL -> open, by
+ * actor_id or nobody), and ends with the audit row "ticket.create", the outbox event
+ * "ticket.created" and the commit in one call (audit_commit).
  *
  * Returns TICKET_OK with *id and, when ticket is not NULL, *ticket as the API shows it;
  * TICKET_EINPUT (an unknown or retired equipment_id is a field error too);

@@ -79,8 +79,7 @@ int ticket_http_create(struct req *r)
                            r->field_errors.v[0].message);
         return problem(r, PROB_VALIDATION, "the body has invalid fields");
     }
-    if (!rc)
-        rc = db_commit(r->db);
+    /* committed by ticket_create() on success */
     if (rc)
         return problem_rollback(r, rc, "ticket create");
     resp_header(r, "Location", "/v1/tickets/%lld", (long long)id);

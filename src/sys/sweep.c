@@ -89,12 +89,8 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
             .after = after_text,
         };
 
-        rc = audit_record(db, ar, &e);
+        rc = audit_commit(db, ar, &e, "ticket.escalated", after_text);
     }
-    if (!rc)
-        rc = outbox_emit(db, ar, tenant_id, "ticket.escalated", "ticket", id, after_text, NULL);
-    if (!rc)
-        rc = db_commit(db);
     if (rc)
         goto fail;
     (void)at_ms;
