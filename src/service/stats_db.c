@@ -321,17 +321,21 @@ static int64_t now_ms(void)
 
 void stats_note_write(int64_t tenant_id)
 {
-    struct fold_slot *slot = &fold_slots[0];
+    struct fold_slot *slot = NULL, *oldest = &fold_slots[0];
 
     for (int i = 0; i < FOLD_SLOTS; i++) {
         if (fold_slots[i].tenant_id == tenant_id) {
             fold_slots[i].noted = 1;
             return;
         }
-        if (fold_slots[i].folded_ms < slot->folded_ms)
+        if (!fold_slots[i].tenant_id && !slot)
             slot = &fold_slots[i];
+        if (fold_slots[i].folded_ms < oldest->folded_ms)
+            oldest = &fold_slots[i];
     }
-    /* the slot folded longest ago: its tenant's rows wait for its next write or stats read */
+    /* else the slot folded longest ago: its tenant's rows wait for its next write or read */
+    if (!slot)
+        slot = oldest;
     slot->tenant_id = tenant_id;
     slot->folded_ms = 0;
     slot->noted = 1;
