@@ -206,9 +206,7 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
     e.entity = "tenant";
     e.entity_id = tid;
     e.after = "{\"seed\":\"demo\"}";
-    rc = audit_record(db, ar, &e);
-    if (!rc)
-        rc = db_commit(db);
+    rc = audit_commit(db, ar, &e, NULL, NULL);
     if (rc)
         goto fail;
     if (sb_error(&json))

@@ -196,14 +196,10 @@ int64_t identity_create_superadmin(struct db *db, struct arena *ar, const char *
     e.entity = "user";
     e.entity_id = uid;
     e.after = after.buf;
-    rc = audit_record(db, ar, &e);
-    if (!rc)
-        rc = outbox_emit(db, ar, tid, u.nrows ? "user.updated" : "user.created", "user", uid,
-                         after.buf, "");
+    rc = audit_commit(db, ar, &e, u.nrows ? "user.updated" : "user.created", after.buf);
     if (rc)
         goto fail;
-    rc = db_commit(db);
-    return rc ? rc : uid;
+    return uid;
 fail:
     db_rollback(db);
     return rc;
