@@ -109,13 +109,17 @@ int stats_months_from_days(struct db *db, struct arena *ar, int64_t tenant_id);
 /*
  * The rollups' pending rows (sql/migrations/0012_stats_pending): every ticket and equipment
  * write appends its change to stats_pending, and stats_fold() adds one tenant's to the
- * rollups in a transaction of its own, so it is called outside one. A reader of the rollups
- * folds first. stats_note_write() marks a tenant this worker wrote for; stats_fold_due(),
- * after a request, folds those not folded by this worker for STATS_FOLD_EVERY_MS, which
- * keeps the pending rows few. Each returns 0 or a DB_E* code.
+ * rollups in a transaction of its own, so it is called outside one. One fold of a tenant
+ * runs at a time (0014_stats_fold_lock); stats_fold() waits up to wait_s seconds for one
+ * already running, then DB_EDEADLOCK, and with wait_s 0 leaves the rows to it. A reader of
+ * the rollups folds first, waiting STATS_FOLD_WAIT_S. stats_note_write() marks a tenant this
+ * worker wrote for; stats_fold_due(), after a request, folds those not folded by this worker
+ * for STATS_FOLD_EVERY_MS, without waiting, which keeps the pending rows few. Each returns 0
+ * or a DB_E* code.
  */
 #define STATS_FOLD_EVERY_MS 1000
-int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id);
+#define STATS_FOLD_WAIT_S   10
+int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id, int wait_s);
 void stats_note_write(int64_t tenant_id);
 int stats_fold_due(struct db *db, struct arena *ar);
 

@@ -267,9 +267,9 @@ const struct db_query Q_STATS_REBUILD = {
     "stats.rebuild", "CALL stats_rebuild(?)", "L", "", DBQ_GLOBAL,
 };
 
-/* The procedure of 0012_stats_pending: the tenant's pending rows into the rollups. */
+/* 0014_stats_fold_lock: 0012's stats_fold() under the tenant's fold lock, waiting 'i' s. */
 const struct db_query Q_STATS_FOLD = {
-    "stats.fold", "CALL stats_fold(?)", "L", "", DBQ_GLOBAL,
+    "stats.fold", "CALL stats_fold_locked(?, ?)", "Li", "", DBQ_GLOBAL,
 };
 /* clang-format on */
 
@@ -295,9 +295,9 @@ int stats_rebuild(struct db *db, struct arena *ar, int64_t tenant_id)
     return db_exec(db, ar, &Q_STATS_REBUILD, 0, NULL, (long long)tenant_id);
 }
 
-int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id)
+int stats_fold(struct db *db, struct arena *ar, int64_t tenant_id, int wait_s)
 {
-    return db_exec(db, ar, &Q_STATS_FOLD, 0, NULL, (long long)tenant_id);
+    return db_exec(db, ar, &Q_STATS_FOLD, 0, NULL, (long long)tenant_id, wait_s);
 }
 
 /*
@@ -352,10 +352,13 @@ int stats_fold_due(struct db *db, struct arena *ar)
 
         if (!s->noted || now - s->folded_ms < STATS_FOLD_EVERY_MS)
             continue;
-        /* not retried at once on failure: the next write or stats read folds them */
+        /*
+         * Not retried at once on failure, nor waiting for a fold of the tenant already
+         * running: the next write or stats read folds what is left.
+         */
         s->noted = 0;
         s->folded_ms = now;
-        one = stats_fold(db, ar, s->tenant_id);
+        one = stats_fold(db, ar, s->tenant_id, 0);
         if (one && !rc)
             rc = one;
     }

@@ -206,7 +206,7 @@ int stats_http_tickets(struct req *r)
     rc = read_scope(r, &s);
     if (rc)
         return rc;
-    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id);
+    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id, STATS_FOLD_WAIT_S);
     if (rc)
         return problem_db(r, rc, "ticket stats");
     org = (long long)s.org;
@@ -305,7 +305,7 @@ int stats_http_equipment(struct req *r)
     rc = read_scope(r, &s);
     if (rc)
         return rc;
-    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id);
+    rc = stats_fold(r->db, r->ar, r->ctx.tenant_id, STATS_FOLD_WAIT_S);
     if (rc)
         return problem_db(r, rc, "equipment stats");
     org = (long long)s.org;

@@ -162,7 +162,7 @@ static int sweep_tenants(struct db *db, struct arena *ar, struct arena *one,
                 return rc;
         }
         /* the escalations' rollup changes, pending until now (stats_fold) */
-        rc = stats_fold(db, ar, tid);
+        rc = stats_fold(db, ar, tid, STATS_FOLD_WAIT_S);
         if (rc)
             return rc;
     }

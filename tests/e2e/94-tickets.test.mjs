@@ -282,7 +282,7 @@ test('tickets opened at the same time in one tenant all open: none waits on anot
   assert.deepEqual(answers.map((r) => r.status), answers.map(() => 201), answers.find((r) => r.status !== 201)?.text);
   assert.equal(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id}`), '24');
   // the rollups' pending rows, folded in as a stats read does (docs/kpis.md "Pending changes")
-  sql(`CALL stats_fold(${w.t.id})`);
+  sql(`CALL stats_fold_locked(${w.t.id}, 10)`);
   assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all'`), '24');
 });
 
@@ -305,7 +305,7 @@ test('status changes in opposite directions at once all land, and the rollups co
     waiting = new Set(ts.filter((id) => !waiting.has(id)));
   }
   // and the rollups still count every ticket once, in its status now
-  sql(`CALL stats_fold(${w.t.id})`);
+  sql(`CALL stats_fold_locked(${w.t.id}, 10)`);
   assert.equal(sql(`SELECT CONCAT(status, ' ', SUM(tickets)) FROM stats_tickets_daily WHERE tenant_id = ${w.t.id} AND scope = 'all' AND tickets <> 0 GROUP BY status ORDER BY status`),
     'in_progress 6\nwaiting_customer 6');
 });

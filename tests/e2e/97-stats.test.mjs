@@ -5,12 +5,15 @@
 // from scratch; windows with whole and partial days; who sees what; bad input.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, post, get, cli, assertProblem, assertSchema, adminWorld, req } from './lib.mjs';
+import { sql, sqlAsync, post, get, cli, assertProblem, assertSchema, adminWorld, req } from './lib.mjs';
 import { exampleC, ok, equipment } from './service.mjs';
 
 const utc = (s) => sql(`SET time_zone = '+00:00'; ${s}`);
 const DAY = 86400000;
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const FOLD = (tid) => `CALL stats_fold_locked(${tid}, 10)`;
+const fold = (tid) => sql(FOLD(tid));
 
 let w; // the world: Example C plus the pieces and tickets below
 const T = {}; // tickets by name
@@ -291,8 +294,8 @@ test('pending rollup rows: a stats read folds in its tenant, and only its tenant
   assert.deepEqual(moved.by_region, [{ region: 'south', equipment: 1, active: 1, open_tickets: 1 }]);
   assert.equal(pending(z.t.id), '0');
   // folded twice, or by a rebuild after it, the figures stay the same
-  sql(`CALL stats_fold(${w.t.id})`);
-  sql(`CALL stats_fold(${w.t.id})`);
+  fold(w.t.id);
+  fold(w.t.id);
   const once = rollupRows(w.t.id);
   utc(`CALL stats_rebuild(${w.t.id})`);
   assert.equal(rollupRows(w.t.id), once);
@@ -332,10 +335,59 @@ test('pending rows under concurrent writes, folds and reads: nothing lost, nothi
   const s = await stats('/v1/stats/tickets', c.admin);
   assert.equal(s.tickets, 64);
   assert.equal(s.backlog, Number(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${c.t.id} AND status NOT IN ('resolved', 'closed')`)));
-  sql(`CALL stats_fold(${c.t.id})`);
+  fold(c.t.id);
   const kept = rollupRows(c.t.id);
   utc(`CALL stats_rebuild(${c.t.id})`);
   assert.equal(rollupRows(c.t.id), kept);
+});
+
+// The interleaving that deadlocked two folds of one tenant (CI, 0012): a write whose pending
+// rows come first in the tenant's range commits while fold A is past its claim; fold B claims
+// them, then waits for A's rows; A's DELETE then met B's rows. Session L holds A at its
+// first upsert (a gap lock over the tenant's day rows) until B is waiting.
+test('two folds of one tenant at once, a write committing between them: both finish, nothing lost', async () => {
+  const x = await adminWorld('stats-fold-race');
+  const eq = equipment(x.t.id, {});
+  fold(x.t.id);
+  const ticket = `INSERT INTO tickets (tenant_id, equipment_id, severity, title, status)
+    VALUES (${x.t.id}, ${eq}, 'high', 'race', 'open')`;
+  const late = sqlAsync(`START TRANSACTION; ${ticket}; DO SLEEP(1.5); COMMIT`);
+  await sleep(300);
+  sql(ticket); // committed, after the late write's rows in the tenant's range
+  const hold = sqlAsync(`SET SESSION tx_isolation = 'REPEATABLE-READ'; START TRANSACTION;
+    SELECT COUNT(*) FROM stats_tickets_daily WHERE tenant_id = ${x.t.id} FOR UPDATE; DO SLEEP(3); COMMIT`);
+  await sleep(300);
+  const a = sqlAsync(FOLD(x.t.id));
+  await late;
+  await sleep(300);
+  const b = sqlAsync(FOLD(x.t.id));
+  const settled = await Promise.allSettled([a, b, hold]);
+  assert.deepEqual(settled.map((p) => p.reason?.message ?? p.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+  assert.equal(sql(`SELECT COUNT(*) FROM stats_pending WHERE tenant_id = ${x.t.id}`), '0');
+  assert.equal(sql(`SELECT SUM(tickets) FROM stats_tickets_daily WHERE tenant_id = ${x.t.id} AND scope = 'all'`), '2');
+  const kept = rollupRows(x.t.id);
+  utc(`CALL stats_rebuild(${x.t.id})`);
+  assert.equal(rollupRows(x.t.id), kept);
+});
+
+test('the fold lock: a fold after a write leaves the rows to the running fold, a read waits for it', async () => {
+  const x = await adminWorld('stats-fold-lock');
+  equipment(x.t.id, { region: 'east' });
+  const pending = () => sql(`SELECT COUNT(*) FROM stats_pending WHERE tenant_id = ${x.t.id}`);
+  const name = `CONCAT(LEFT(DATABASE(), 30), '.stats_fold.', ${x.t.id})`;
+  const held = sqlAsync(`DO GET_LOCK(${name}, 0); DO SLEEP(2); DO RELEASE_LOCK(${name})`);
+  await sleep(300);
+  sql(`CALL stats_fold_locked(${x.t.id}, 0)`); // as after a write: no wait, nothing folded
+  assert.equal(pending(), '1');
+  assert.throws(() => sql(`CALL stats_fold_locked(${x.t.id}, 1)`), /1205.*another fold of the tenant is still running/);
+  assert.equal(pending(), '1');
+  // another tenant's fold is not held up
+  sql(FOLD(w.t.id));
+  // a read waits for the lock, folds, and answers exactly
+  const e = await stats('/v1/stats/equipment', x.admin);
+  assert.deepEqual([e.equipment, e.by_region], [1, [{ region: 'east', equipment: 1, active: 1, open_tickets: 0 }]]);
+  assert.equal(pending(), '0');
+  await held;
 });
 
 test('bulk loads: the triggers step aside and a rebuild fills the rollups', async () => {

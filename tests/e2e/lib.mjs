@@ -1,6 +1,6 @@
 // Shared helpers for the end-to-end suites: the stack `./dev test` started, over real HTTP.
 import { readFileSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -135,10 +135,19 @@ export async function superadmin() {
 }
 
 // Runs SQL on the stack's database as the application user; returns the tab-separated rows.
+const mariadbArgs = (statement) => ['--no-defaults', '-S', process.env.TRELLIS_DB_SOCKET, '-u', 'trellis', '-N', '-B', 'trellis', '-e', statement];
+const mariadbEnv = () => ({ ...process.env, MYSQL_PWD: process.env.TRELLIS_DB_PASSWORD });
+
 export function sql(statement) {
-  return execFileSync('mariadb', ['--no-defaults', '-S', process.env.TRELLIS_DB_SOCKET, '-u', 'trellis', '-N', '-B', 'trellis', '-e', statement], {
-    env: { ...process.env, MYSQL_PWD: process.env.TRELLIS_DB_PASSWORD }, encoding: 'utf8',
-  }).trim();
+  return execFileSync('mariadb', mariadbArgs(statement), { env: mariadbEnv(), encoding: 'utf8' }).trim();
+}
+
+// The same in a session of its own that runs while the test goes on: for interleavings.
+export function sqlAsync(statement) {
+  return new Promise((resolve, reject) => {
+    execFile('mariadb', mariadbArgs(statement), { env: mariadbEnv(), encoding: 'utf8' }, (err, out, errOut) =>
+      (err ? reject(new Error(errOut.trim() || err.message)) : resolve(out.trim())));
+  });
 }
 
 export function cli(...args) {

@@ -1,0 +1,1 @@
+DROP PROCEDURE stats_fold_locked;
