@@ -375,8 +375,8 @@ test('the fold lock: a fold after a write leaves the rows to the running fold, a
   equipment(x.t.id, { region: 'east' });
   const pending = () => sql(`SELECT COUNT(*) FROM stats_pending WHERE tenant_id = ${x.t.id}`);
   const name = `CONCAT(LEFT(DATABASE(), 30), '.stats_fold.', ${x.t.id})`;
-  const held = sqlAsync(`DO GET_LOCK(${name}, 0); DO SLEEP(2); DO RELEASE_LOCK(${name})`);
-  await sleep(300);
+  const held = sqlAsync(`DO GET_LOCK(${name}, 0); DO SLEEP(4); DO RELEASE_LOCK(${name})`);
+  while (sql(`SELECT IS_USED_LOCK(${name}) IS NULL`) === '1') await sleep(50);
   sql(`CALL stats_fold_locked(${x.t.id}, 0)`); // as after a write: no wait, nothing folded
   assert.equal(pending(), '1');
   assert.throws(() => sql(`CALL stats_fold_locked(${x.t.id}, 1)`), /1205.*another fold of the tenant is still running/);
