@@ -52,7 +52,8 @@ const struct db_query Q_AUDIT_LIST = {
 
 const struct db_query Q_AUDIT_TENANTS = {
     "audit.tenants",
-    "SELECT id, slug, audit_seq, COALESCE(audit_head, '') FROM tenants ORDER BY id",
+    "SELECT t.id, t.slug, COALESCE(h.seq, 0), COALESCE(h.head, '') FROM tenants t "
+    "LEFT JOIN audit_heads h ON h.tenant_id = t.id ORDER BY t.id",
     "",
     "LsLs",
     DBQ_GLOBAL,

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
-import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, cli, assertProblem } from './lib.mjs';
+import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, cli, assertProblem, adminWorld, post, put } from './lib.mjs';
 
 const key = () => new TextEncoder().encode(jwtSecret());
 const me = (token) => req('GET', '/v1/me', { headers: bearer(token) });
@@ -230,6 +230,38 @@ test('rows linked by the database verify in C, whatever their text', async () =>
   // and a link changed behind its back is still found
   sql(`UPDATE audit_log SET after_json = REPLACE(after_json, 'Ωmega', 'Omega') WHERE tenant_id = ${t.id} AND action = 'org.update'`);
   assert.equal(cli('audit', 'verify', '--tenant', t.slug).status, 1);
+});
+
+// Concurrent writes of one tenant: each share-locks the tenant's row through a foreign key
+// (equipment, organizations, users…) before its audit link. While the link locked that row
+// for update, two such writes deadlocked and one answered 503; the head has its own row
+// since migration 0015. Settings writes, which lock the tenant's row for update first, run
+// among them.
+test('concurrent writes of one tenant: none deadlocks, every one is linked, the chain verifies', async () => {
+  const w = await adminWorld('auditconc', { org: true });
+  const before = Number(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id}`));
+  const eq = await post('/v1/equipment', { serial: 'CONC-0' }, w.admin);
+  assert.equal(eq.status, 201, eq.text);
+  const tk = await post('/v1/tickets', { equipment_id: eq.json.id, severity: 'low', title: 'Concurrent' }, w.admin);
+  assert.equal(tk.status, 201, tk.text);
+  let n = 2;
+  for (let round = 0; round < 4; round++) {
+    const writes = [
+      ...Array.from({ length: 4 }, (_, i) => post('/v1/equipment', { serial: `CONC-${round}-${i}` }, w.admin)),
+      ...Array.from({ length: 3 }, (_, i) => post('/v1/orgs', { name: `Dealer ${round}.${i}`, type: 'dealer' }, w.admin)),
+      ...Array.from({ length: 3 }, (_, i) => post('/v1/users', { email: `u${round}.${i}@conc.test`, password: 'long-enough-pw', role: 'viewer' }, w.admin)),
+      ...Array.from({ length: 3 }, (_, i) => post('/v1/tickets', { equipment_id: eq.json.id, severity: 'high', title: `T ${round}.${i}` }, w.admin)),
+      ...Array.from({ length: 2 }, (_, i) => post(`/v1/tickets/${tk.json.id}/comments`, { body: `Note ${round}.${i}` }, w.admin)),
+      put('/v1/settings', { locale: round % 2 ? 'de' : 'en' }, w.admin),
+    ];
+    const answers = await Promise.all(writes);
+    assert.deepEqual(answers.map((r) => r.status < 300), answers.map(() => true), answers.find((r) => r.status >= 300)?.text);
+    n += answers.length;
+  }
+  const v = cli('audit', 'verify', '--tenant', w.t.slug);
+  assert.equal(v.status, 0, v.out);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id}`)), before + n);
+  assert.equal(sql(`SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id}`), String(before + n));
 });
 
 test('the super admin CLI reads the password from stdin or a file, never argv', () => {

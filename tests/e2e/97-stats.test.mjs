@@ -5,13 +5,12 @@
 // from scratch; windows with whole and partial days; who sees what; bad input.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlAsync, post, get, cli, assertProblem, assertSchema, adminWorld, req } from './lib.mjs';
+import { sql, sqlAsync, sleep, post, get, cli, assertProblem, assertSchema, adminWorld, req } from './lib.mjs';
 import { exampleC, ok, equipment } from './service.mjs';
 
 const utc = (s) => sql(`SET time_zone = '+00:00'; ${s}`);
 const DAY = 86400000;
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FOLD = (tid) => `CALL stats_fold_locked(${tid}, 10)`;
 const fold = (tid) => sql(FOLD(tid));
 
