@@ -17,8 +17,8 @@
 #include "http/routes.h"
 #include "unit.h"
 
-/* Tables that are deliberately not tenant-scoped. */
-static const char *const global_tables[] = {"tenants", "schema_migrations"};
+/* Tables that are deliberately not tenant-scoped; audit_heads is one row per tenant. */
+static const char *const global_tables[] = {"tenants", "audit_heads", "schema_migrations"};
 
 /*
  * Global queries that read a tenant-scoped table by a key unique across tenants and answer
