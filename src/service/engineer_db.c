@@ -85,10 +85,10 @@ const struct db_query Q_ENG_UPDATE = {
     DBQ_TENANT,
 };
 
-const struct db_query Q_ENG_ORGS_CLEAR = {
-    "engineer.orgs_clear",
-    "DELETE FROM engineer_orgs WHERE tenant_id = ? AND engineer_id = ?",
-    "LL",
+const struct db_query Q_ENG_ORG_DEL = {
+    "engineer.org_del",
+    "DELETE FROM engineer_orgs WHERE tenant_id = ? AND engineer_id = ? AND org_id = ?",
+    "LLL",
     "",
     DBQ_TENANT,
 };

@@ -248,14 +248,33 @@ static int check_refs(struct req *r, const struct eng_input *in)
     return 0;
 }
 
-/* Replaces the memberships, inside the open transaction. */
-static int set_orgs(struct req *r, int64_t id, const struct eng_input *in)
+static int has_org(const int64_t *orgs, size_t n, int64_t org)
 {
-    int rc = db_exec(r->db, r->ar, &Q_ENG_ORGS_CLEAR, r->ctx.tenant_id, NULL, (long long)id);
+    for (size_t i = 0; i < n; i++)
+        if (orgs[i] == org)
+            return 1;
+    return 0;
+}
 
+/*
+ * Makes the memberships in->orgs, from cur (ncur of them, read under the engineer's lock;
+ * none for a new one), inside the open transaction. Each row changed by its whole key: a
+ * DELETE over the engineer's range would take next-key locks, and two writes of engineers
+ * next to each other would then deadlock inserting into each other's gaps.
+ */
+static int set_orgs(struct req *r, int64_t id, const struct eng_input *in, const int64_t *cur,
+                    size_t ncur)
+{
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < ncur; i++)
+        if (!has_org(in->orgs, in->norgs, cur[i]))
+            rc = db_exec(r->db, r->ar, &Q_ENG_ORG_DEL, r->ctx.tenant_id, NULL, (long long)id,
+                         (long long)cur[i]);
     for (size_t i = 0; !rc && i < in->norgs; i++)
-        rc = db_exec(r->db, r->ar, &Q_ENG_ORG_ADD, r->ctx.tenant_id, NULL, (long long)id,
-                     (long long)in->orgs[i]);
+        if (!has_org(cur, ncur, in->orgs[i]))
+            rc = db_exec(r->db, r->ar, &Q_ENG_ORG_ADD, r->ctx.tenant_id, NULL, (long long)id,
+                         (long long)in->orgs[i]);
     return rc;
 }
 
@@ -358,7 +377,7 @@ int engineer_http_create(struct req *r)
     if (rc)
         goto dberr;
     id = (int64_t)ins.insert_id;
-    rc = set_orgs(r, id, &in);
+    rc = set_orgs(r, id, &in, NULL, 0);
     if (rc)
         goto dberr;
     out = read_one(r, id, &version, &rc);
@@ -449,7 +468,7 @@ int engineer_http_patch(struct req *r)
                  in.has_avail ? in.availability : f.availability,
                  in.has_status ? in.status : f.status, (long long)id);
     if (!rc && in.has_orgs)
-        rc = set_orgs(r, id, &in);
+        rc = set_orgs(r, id, &in, f.orgs, f.norgs);
     if (rc)
         goto dberr;
     out = read_one(r, id, &version, &rc);
