@@ -78,12 +78,12 @@ int rel_seed(struct db *db, struct arena *ar, int64_t tenant_id, int64_t parent,
 /* Registered statements (src/registry.c). */
 struct db_query;
 extern const struct db_query Q_REL_LIST, Q_REL_GET, Q_REL_LOCK, Q_REL_ORGS, Q_REL_LOCK_TENANT,
-    Q_REL_FIND_LIVE, Q_REL_CYCLE, Q_REL_INSERT, Q_REL_UPDATE, Q_REL_ACTIVE_PARENTS,
-    Q_REL_ACTIVE_CHILD, Q_REL_SEED;
+    Q_REL_UNLOCK_TENANT, Q_REL_FIND_LIVE, Q_REL_CYCLE, Q_REL_INSERT, Q_REL_UPDATE,
+    Q_REL_ACTIVE_PARENTS, Q_REL_ACTIVE_CHILD, Q_REL_SEED;
 #define REL_QUERIES                                                                                \
-    &Q_REL_LIST, &Q_REL_GET, &Q_REL_LOCK, &Q_REL_ORGS, &Q_REL_LOCK_TENANT, &Q_REL_FIND_LIVE,       \
-        &Q_REL_CYCLE, &Q_REL_INSERT, &Q_REL_UPDATE, &Q_REL_ACTIVE_PARENTS, &Q_REL_ACTIVE_CHILD,    \
-        &Q_REL_SEED
+    &Q_REL_LIST, &Q_REL_GET, &Q_REL_LOCK, &Q_REL_ORGS, &Q_REL_LOCK_TENANT, &Q_REL_UNLOCK_TENANT,   \
+        &Q_REL_FIND_LIVE, &Q_REL_CYCLE, &Q_REL_INSERT, &Q_REL_UPDATE, &Q_REL_ACTIVE_PARENTS,       \
+        &Q_REL_ACTIVE_CHILD, &Q_REL_SEED
 
 /*
  * The columns Q_REL_LIST and Q_REL_GET return, in order: id, parent_org_id, child_org_id

@@ -256,7 +256,7 @@ static int cycle_problem(struct req *r, const struct db_res *res, int64_t parent
     return problem(r, PROB_UNPROCESSABLE, "the relationship %s", msg.buf);
 }
 
-int rel_http_create(struct req *r)
+static int create_locked(struct req *r)
 {
     struct rel_input in;
     struct db_res orgs, found, ins, row;
@@ -310,9 +310,6 @@ int rel_http_create(struct req *r)
         return problem(r, PROB_UNPROCESSABLE, "the relationship breaks a rule: %s",
                        r->field_errors.v[0].message);
     }
-    rc = db_exec(r->db, r->ar, &Q_REL_LOCK_TENANT, 0, NULL, (long long)r->ctx.tenant_id);
-    if (rc)
-        goto dberr;
     /* one that is over when written is history: it cannot duplicate or loop anything live */
     if (!in.to_s || in.to > now_ms()) {
         rc = db_exec(r->db, r->ar, &Q_REL_FIND_LIVE, r->ctx.tenant_id, &found, (long long)parent,
@@ -366,6 +363,22 @@ int rel_http_create(struct req *r)
     return resp_json(r, 201, out);
 dberr:
     return problem_rollback(r, rc, "relationship create");
+}
+
+/* The tenant's relationship lock around the whole write (Q_REL_LOCK_TENANT). */
+int rel_http_create(struct req *r)
+{
+    struct db_res got;
+    int rc = db_exec(r->db, r->ar, &Q_REL_LOCK_TENANT, 0, &got, (long long)r->ctx.tenant_id);
+
+    if (!rc && (got.nrows != 1 || db_at(&got, 0, 0)->null || db_at(&got, 0, 0)->i != 1))
+        rc = DB_EDEADLOCK;
+    if (rc)
+        return problem_db(r, rc, "relationship lock");
+    rc = create_locked(r);
+    /* released however the write ended; a lost connection releases it too */
+    db_exec(r->db, r->ar, &Q_REL_UNLOCK_TENANT, 0, NULL, (long long)r->ctx.tenant_id);
+    return rc;
 }
 
 int rel_http_get(struct req *r)
