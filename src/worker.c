@@ -61,6 +61,35 @@ static int wants_html(const struct req *r)
     return strncmp(r->path, "/v1/", 4) != 0 && accept && strstr(accept, "text/html");
 }
 
+/*
+ * The handler, run again (at most WORKER_DEADLOCK_RETRIES times) when it answered 503
+ * because the database chose its transaction as a deadlock's victim and it had committed
+ * nothing yet: the server rolled all of it back, so a second run starts clean, and the
+ * client never sees a conflict between two requests that are each fine.
+ */
+#define WORKER_DEADLOCK_RETRIES 2
+
+static int run_handler(struct req *r, const struct route *rt)
+{
+    for (int tries = 0;; tries++) {
+        unsigned long deadlocks = r->db ? db_deadlock_count(r->db) : 0;
+        unsigned long writes = r->db ? db_write_count(r->db) : 0;
+        int rc = rt->handler(r);
+
+        if (tries == WORKER_DEADLOCK_RETRIES || r->status != 503 || !r->db ||
+            db_deadlock_count(r->db) == deadlocks || db_write_count(r->db) != writes)
+            return rc;
+        db_rollback(r->db);
+        log_msg(LOG_INFO, "%s %s: a deadlock's victim, run again", r->method_name, r->path);
+        r->status = 0;
+        r->content_type = NULL;
+        sb_clear(&r->headers);
+        sb_clear(&r->body_out);
+        r->field_errors.n = 0;
+        r->api_problem = NULL;
+    }
+}
+
 int worker_dispatch(struct req *r)
 {
     unsigned allow;
@@ -112,11 +141,11 @@ int worker_dispatch(struct req *r)
         int rc = idem_begin(r, key);
         if (rc)
             return rc;
-        rc = rt->handler(r);
+        rc = run_handler(r, rt);
         idem_finish(r, key);
         return rc;
     }
-    return rt->handler(r);
+    return run_handler(r, rt);
 }
 
 /* Reads CONTENT_LENGTH bytes of body; returns 0 or the status of the problem rendered. */

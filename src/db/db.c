@@ -27,6 +27,8 @@ struct db {
     int in_tx;
     int64_t last_try_ms;
     unsigned long errors;
+    unsigned long deadlocks; /* ER_LOCK_DEADLOCK: the server rolled the transaction back */
+    unsigned long writes;    /* commits and statements run outside a transaction, but SELECTs */
     char err[512];
 };
 
@@ -93,6 +95,8 @@ static int is_conn_error(unsigned e)
 static int map_error(struct db *db, unsigned e, const char *msg, const char *what)
 {
     db->errors++;
+    if (e == ER_LOCK_DEADLOCK)
+        db->deadlocks++;
     snprintf(db->err, sizeof(db->err), "%s: %u %s", what, e, msg);
     if (is_conn_error(e)) {
         disconnect(db);
@@ -179,6 +183,16 @@ const char *db_errmsg(const struct db *db)
 unsigned long db_error_count(const struct db *db)
 {
     return db->errors;
+}
+
+unsigned long db_deadlock_count(const struct db *db)
+{
+    return db->deadlocks;
+}
+
+unsigned long db_write_count(const struct db *db)
+{
+    return db->writes;
 }
 
 int db_ping(struct db *db)
@@ -431,6 +445,9 @@ int db_exec(struct db *db, struct arena *ar, const struct db_query *q, int64_t t
         rc = exec_once(db, ar, q, tenant_id, res, ap);
         va_end(ap);
     }
+    /* a CALL may write and commit, so only a SELECT outside a transaction is no write */
+    if (!in_tx && strncmp(q->sql, "SELECT", 6) != 0)
+        db->writes++;
     return rc;
 }
 
@@ -457,6 +474,7 @@ int db_commit(struct db *db)
     if (!db->connected)
         return DB_EUNAVAIL;
     db->in_tx = 0;
+    db->writes++;
     if (mysql_commit(db->my) != 0)
         return map_error(db, mysql_errno(db->my), mysql_error(db->my), "commit");
     return 0;
@@ -465,6 +483,7 @@ int db_commit(struct db *db)
 void db_committed(struct db *db)
 {
     db->in_tx = 0;
+    db->writes++;
 }
 
 int db_rollback(struct db *db)

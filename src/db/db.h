@@ -74,6 +74,13 @@ int db_connected(const struct db *db);
 const char *db_errmsg(const struct db *db);
 /* Count of failed statements since start (for /metrics). */
 unsigned long db_error_count(const struct db *db);
+/*
+ * Counts since start: deadlocks (the server rolled back the transaction), and what may have
+ * changed data for good: commits, and statements but SELECTs outside a transaction. A
+ * request that met a deadlock and wrote nothing meanwhile may be run again.
+ */
+unsigned long db_deadlock_count(const struct db *db);
+unsigned long db_write_count(const struct db *db);
 
 /*
  * Which '?' of a DBQ_TENANT query takes the tenant: the one of its first

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
-import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, cli, assertProblem, adminWorld, post, put } from './lib.mjs';
+import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, sqlAsync, sleep, logText, cli, assertProblem, adminWorld, post, put, patch } from './lib.mjs';
 
 const key = () => new TextEncoder().encode(jwtSecret());
 const me = (token) => req('GET', '/v1/me', { headers: bearer(token) });
@@ -238,20 +238,31 @@ test('rows linked by the database verify in C, whatever their text', async () =>
 // since migration 0015. Settings writes, which lock the tenant's row for update first, run
 // among them.
 test('concurrent writes of one tenant: none deadlocks, every one is linked, the chain verifies', async () => {
-  const w = await adminWorld('auditconc', { org: true });
+  const w = await adminWorld('auditconc', { org: true, engineers: true });
+  const made = async (path, body) => {
+    const r = await post(path, body, w.admin);
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const dist = await made('/v1/orgs', { name: 'Distributor', type: 'distributor' });
+  const dealer = await made('/v1/orgs', { name: 'Dealer', type: 'dealer' });
+  const eq = await made('/v1/equipment', { serial: 'CONC-0' });
+  const tk = await made('/v1/tickets', { equipment_id: eq.id, severity: 'low', title: 'Concurrent' });
   const before = Number(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id}`));
-  const eq = await post('/v1/equipment', { serial: 'CONC-0' }, w.admin);
-  assert.equal(eq.status, 201, eq.text);
-  const tk = await post('/v1/tickets', { equipment_id: eq.json.id, severity: 'low', title: 'Concurrent' }, w.admin);
-  assert.equal(tk.status, 201, tk.text);
-  let n = 2;
+  let n = 0;
   for (let round = 0; round < 4; round++) {
+    const dealers = await Promise.all([0, 1].map((i) => made('/v1/orgs', { name: `New dealer ${round}.${i}`, type: 'dealer' })));
+    n += 2;
     const writes = [
+      // relationships and engineers share-lock organizations that other writes update
+      ...dealers.map((d) => post(`/v1/orgs/${dist.id}/relationships`, { child_org_id: d.id, relation_type: 'dealer_of' }, w.admin)),
+      ...Array.from({ length: 2 }, (_, i) => post('/v1/engineers', { name: `Eng ${round}.${i}`, org_ids: [dealer.id] }, w.admin)),
+      ...Array.from({ length: 2 }, (_, i) => patch(`/v1/orgs/${dealer.id}`, { name: `Main dealer ${round}.${i}` }, w.admin)),
       ...Array.from({ length: 4 }, (_, i) => post('/v1/equipment', { serial: `CONC-${round}-${i}` }, w.admin)),
       ...Array.from({ length: 3 }, (_, i) => post('/v1/orgs', { name: `Dealer ${round}.${i}`, type: 'dealer' }, w.admin)),
       ...Array.from({ length: 3 }, (_, i) => post('/v1/users', { email: `u${round}.${i}@conc.test`, password: 'long-enough-pw', role: 'viewer' }, w.admin)),
-      ...Array.from({ length: 3 }, (_, i) => post('/v1/tickets', { equipment_id: eq.json.id, severity: 'high', title: `T ${round}.${i}` }, w.admin)),
-      ...Array.from({ length: 2 }, (_, i) => post(`/v1/tickets/${tk.json.id}/comments`, { body: `Note ${round}.${i}` }, w.admin)),
+      ...Array.from({ length: 3 }, (_, i) => post('/v1/tickets', { equipment_id: eq.id, severity: 'high', title: `T ${round}.${i}` }, w.admin)),
+      ...Array.from({ length: 2 }, (_, i) => post(`/v1/tickets/${tk.id}/comments`, { body: `Note ${round}.${i}` }, w.admin)),
       put('/v1/settings', { locale: round % 2 ? 'de' : 'en' }, w.admin),
     ];
     const answers = await Promise.all(writes);
@@ -262,6 +273,30 @@ test('concurrent writes of one tenant: none deadlocks, every one is linked, the 
   assert.equal(v.status, 0, v.out);
   assert.equal(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id}`)), before + n);
   assert.equal(sql(`SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id}`), String(before + n));
+  assert.equal(sql(`SELECT COUNT(*) FROM engineer_orgs WHERE tenant_id = ${w.t.id} AND org_id = ${dealer.id}`), '8');
+});
+
+// A deadlock made on purpose, with the API's write as its victim: a session holds the
+// tenant's chain head and, once the write waits for it, reaches for the write's new row.
+// The session has written more, so the database rolls the write back; the worker runs the
+// request again, and the client gets its 201 instead of a 503.
+test('a write chosen as the victim of a deadlock is run again, and answers as if alone', async () => {
+  const w = await adminWorld('auditretry');
+  const serial = `RETRY-${Date.now()}`;
+  const session = sqlAsync(`START TRANSACTION;
+    INSERT INTO stats_pending (tenant_id, kind, sign) SELECT 0, 1, 1 FROM seq_1_to_50;
+    SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id} FOR UPDATE;
+    DO SLEEP(1.5);
+    SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} FOR UPDATE;
+    ROLLBACK`);
+  await sleep(500);
+  const logged = logText().length;
+  const made = await post('/v1/equipment', { serial }, w.admin);
+  await session;
+  assert.equal(made.status, 201, made.text);
+  assert.equal(sql(`SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} AND serial = '${serial}'`), '1');
+  assert.match(logText().slice(logged), /POST \/v1\/equipment: a deadlock's victim, run again/);
+  assert.equal(cli('audit', 'verify', '--tenant', w.t.slug).status, 0);
 });
 
 test('the super admin CLI reads the password from stdin or a file, never argv', () => {
