@@ -279,21 +279,33 @@ test('concurrent writes of one tenant: none deadlocks, every one is linked, the 
 // A deadlock made on purpose, with the API's write as its victim: a session holds the
 // tenant's chain head and, once the write waits for it, reaches for the write's new row.
 // The session has written more, so the database rolls the write back; the worker runs the
-// request again, and the client gets its 201 instead of a 503.
+// request again, and the client gets its 201 instead of a 503. Each step waits for the
+// one before it in the process list, so a slow machine cannot reorder them.
 test('a write chosen as the victim of a deadlock is run again, and answers as if alone', async () => {
   const w = await adminWorld('auditretry');
   const serial = `RETRY-${Date.now()}`;
+  const thread = async (like) => {
+    for (let i = 0; i < 400; i++) {
+      const id = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '${like}' LIMIT 1`);
+      if (id) return id;
+      await sleep(25);
+    }
+    throw new Error(`no thread runs ${like}`);
+  };
   const session = sqlAsync(`START TRANSACTION;
     INSERT INTO stats_pending (tenant_id, kind, sign) SELECT 0, 1, 1 FROM seq_1_to_50;
     SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id} FOR UPDATE;
-    DO SLEEP(1.5);
+    DO SLEEP(60);
     SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} FOR UPDATE;
     ROLLBACK`);
-  await sleep(500);
+  const sleeper = await thread('DO SLEEP(60)');
   const logged = logText().length;
-  const made = await post('/v1/equipment', { serial }, w.admin);
+  const made = post('/v1/equipment', { serial }, w.admin);
+  await thread('%FROM audit_heads WHERE tenant_id%FOR UPDATE%'); // the write waits for the head
+  sql(`KILL QUERY ${sleeper}`); // the session goes on, to the write's row
+  const r = await made;
   await session;
-  assert.equal(made.status, 201, made.text);
+  assert.equal(r.status, 201, r.text);
   assert.equal(sql(`SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} AND serial = '${serial}'`), '1');
   assert.match(logText().slice(logged), /POST \/v1\/equipment: a deadlock's victim, run again/);
   assert.equal(cli('audit', 'verify', '--tenant', w.t.slug).status, 0);
