@@ -5,9 +5,8 @@
 -- the share and waited for the other's to take the lock for update: a deadlock, and a 503.
 -- Now the link share-locks the tenant's row, then locks the head's row for update: the share
 -- locks of concurrent writes agree, and they queue on the head alone. The tenant's row stays
--- first in the order, as a write that updates it (tenant settings, a relationship's cycle
--- check) locks it before it appends its link; the outbox's share lock after the link is the
--- one already held.
+-- first in the order, as a write that updates it (tenant settings) locks it before it
+-- appends its link; the outbox's share lock after the link is the one already held.
 CREATE TABLE audit_heads (
     tenant_id BIGINT UNSIGNED NOT NULL,
     seq BIGINT UNSIGNED NOT NULL DEFAULT 0,
