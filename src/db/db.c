@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "db/queries.h"
@@ -31,14 +31,6 @@ struct db {
     unsigned long writes;    /* commits and statements run outside a transaction, but SELECTs */
     char err[512];
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int registry_index(const struct db_query *q)
 {
@@ -132,7 +124,7 @@ int db_connect(struct db *db)
     const char *socket = c->db_socket && c->db_socket[0] ? c->db_socket : NULL;
 
     disconnect(db);
-    db->last_try_ms = now_ms();
+    db->last_try_ms = clock_mono_ms();
     db->my = mysql_init(NULL);
     if (!db->my)
         abort();
@@ -161,7 +153,7 @@ int db_ensure(struct db *db)
 {
     if (db->connected)
         return 0;
-    if (now_ms() - db->last_try_ms < RECONNECT_INTERVAL_MS)
+    if (clock_mono_ms() - db->last_try_ms < RECONNECT_INTERVAL_MS)
         return DB_EUNAVAIL;
     if (db_connect(db) == 0) {
         log_msg(LOG_INFO, "database connection opened");

@@ -2,10 +2,10 @@
 #include "org/rel_http.h"
 
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
@@ -29,14 +29,6 @@ struct rel_input {
     int64_t from, to; /* milliseconds, when from_s or to_s is set */
     int has_child, has_type, has_preferred, has_from, has_to;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct json_object *side_json(const struct db_res *res, int row, int id_col, int name_col,
                                      int type_col)
@@ -149,7 +141,7 @@ static int read_input(struct req *r, struct rel_input *in, int create)
         read_time(r, "active_to", in->to_s, &in->to);
     /* a relationship starts when written unless it says otherwise */
     if (create && in->to_s && r->field_errors.n == nerr &&
-        in->to <= (in->from_s ? in->from : now_ms()))
+        in->to <= (in->from_s ? in->from : clock_real_ms()))
         field_errors_add(r->ar, &r->field_errors, "active_to", "must be after active_from%s",
                          in->from_s ? "" : " (now)");
     if (r->field_errors.n)
@@ -311,7 +303,7 @@ static int create_locked(struct req *r)
                        r->field_errors.v[0].message);
     }
     /* one that is over when written is history: it cannot duplicate or loop anything live */
-    if (!in.to_s || in.to > now_ms()) {
+    if (!in.to_s || in.to > clock_real_ms()) {
         rc = db_exec(r->db, r->ar, &Q_REL_FIND_LIVE, r->ctx.tenant_id, &found, (long long)parent,
                      (long long)in.child, in.type);
         if (rc)

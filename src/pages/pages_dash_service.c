@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/flags.h"
 #include "core/rfc3339.h"
 #include "db/db.h"
@@ -56,14 +57,6 @@ struct tset {
 static int may_read(const struct req *r, enum rbac_resource res)
 {
     return rbac_allows(r->ctx.role, res, ACT_READ);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static const char *sql_time(struct arena *ar, int64_t ms)
@@ -824,7 +817,7 @@ static int manufacturer_tiles(struct req *r, struct json_object *d, int64_t now)
 int dash_service_org_tiles(struct req *r, struct json_object *d)
 {
     const char *type = r->ctx.org_type ? r->ctx.org_type : "";
-    int64_t now = now_ms();
+    int64_t now = clock_real_ms();
 
     if (strcmp(type, "hospital") == 0)
         return hospital_tiles(r, d, now);

@@ -4,13 +4,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "catalog/channel.h"
 #include "catalog/listing.h"
 #include "catalog/publish.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/currency.h"
 #include "core/json.h"
@@ -32,14 +32,6 @@ struct ask {
     struct money_dec qty;
     const char *qty_text;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ms as the API writes times: "2026-01-31T12:00:00.000Z". */
 static const char *time_text(struct arena *ar, int64_t ms)
@@ -90,7 +82,7 @@ static void check_common(struct req *r, struct ask *a, const char *qty, const ch
         field_errors_add(r->ar, &r->field_errors, "at",
                          "must be an RFC 3339 time like \"2026-01-31T12:00:00Z\"");
     else if (!at)
-        a->c.at = now_ms();
+        a->c.at = clock_real_ms();
     if (region && (why = tax_check_region(region)))
         field_errors_add(r->ar, &r->field_errors, "region", "%s", why);
     a->c.region = region;

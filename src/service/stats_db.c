@@ -1,8 +1,7 @@
 /* The KPIs' SQL (docs/kpis.md shows each statement): the rollups, and the tickets themselves. */
 #include "service/stats.h"
 
-#include <time.h>
-
+#include "core/clock.h"
 #include "db/db.h"
 
 /* clang-format off: the SQL keeps its own line breaks */
@@ -311,14 +310,6 @@ static struct fold_slot {
     int noted;
 } fold_slots[FOLD_SLOTS];
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void stats_note_write(int64_t tenant_id)
 {
     struct fold_slot *slot = NULL, *oldest = &fold_slots[0];
@@ -343,7 +334,7 @@ void stats_note_write(int64_t tenant_id)
 
 int stats_fold_due(struct db *db, struct arena *ar)
 {
-    int64_t now = now_ms();
+    int64_t now = clock_mono_ms();
     int rc = 0;
 
     for (int i = 0; i < FOLD_SLOTS; i++) {

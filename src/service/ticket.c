@@ -3,12 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "audit/audit.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/flags.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
@@ -51,10 +51,7 @@ int ticket_transition_allowed(const char *from, const char *to)
 
 int64_t ticket_now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_real_ms();
 }
 
 static const char *sql_time(struct arena *ar, int64_t ms)
