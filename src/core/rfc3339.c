@@ -1,6 +1,8 @@
 /* RFC 3339 parsing by hand: strptime is locale-bound and knows no offsets or fractions. */
 #include "core/rfc3339.h"
 
+#include "core/arena.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -118,4 +120,23 @@ void rfc3339_sql(int64_t ms, char out[RFC3339_SQL_LEN])
              (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)(ms - secs * 1000));
     memcpy(out, tmp, RFC3339_SQL_LEN - 1);
     out[RFC3339_SQL_LEN - 1] = '\0';
+}
+
+const char *rfc3339_sql_text(struct arena *ar, int64_t ms)
+{
+    char *s = arena_alloc(ar, RFC3339_SQL_LEN);
+
+    rfc3339_sql(ms, s);
+    return s;
+}
+
+const char *rfc3339_text(struct arena *ar, int64_t ms)
+{
+    char *s = arena_alloc(ar, RFC3339_SQL_LEN + 1);
+
+    rfc3339_sql(ms, s);
+    s[10] = 'T';
+    s[RFC3339_SQL_LEN - 1] = 'Z';
+    s[RFC3339_SQL_LEN] = '\0';
+    return s;
 }

@@ -18,4 +18,12 @@ int rfc3339_parse(const char *s, int64_t *ms);
 /* Formats ms as UTC "YYYY-MM-DD HH:MM:SS.mmm", the form MariaDB compares with TIMESTAMP(3). */
 void rfc3339_sql(int64_t ms, char out[RFC3339_SQL_LEN]);
 
+struct arena;
+
+/* rfc3339_sql() of ms in the arena: the text of a TIMESTAMP(3) statement parameter. */
+const char *rfc3339_sql_text(struct arena *ar, int64_t ms);
+
+/* ms as the API writes times, "2026-01-31T12:00:00.000Z", in the arena. */
+const char *rfc3339_text(struct arena *ar, int64_t ms);
+
 #endif

@@ -59,14 +59,6 @@ static int may_read(const struct req *r, enum rbac_resource res)
     return rbac_allows(r->ctx.role, res, ACT_READ);
 }
 
-static const char *sql_time(struct arena *ar, int64_t ms)
-{
-    char buf[RFC3339_SQL_LEN];
-
-    rfc3339_sql(ms, buf);
-    return arena_strdup(ar, buf);
-}
-
 /* "2026-11-21T13:05:00Z" for a <time datetime>, to the second. */
 static const char *iso_time(struct arena *ar, int64_t ms)
 {
@@ -123,8 +115,8 @@ static int tset_load(struct req *r, struct tset *s, const struct db_query *q, in
     struct db_res res;
     int rc, k = 0;
 
-    rc = db_exec(r->db, r->ar, q, r->ctx.tenant_id, &res, (long long)org, sql_time(r->ar, from),
-                 ROWS_MAX + 1);
+    rc = db_exec(r->db, r->ar, q, r->ctx.tenant_id, &res, (long long)org,
+                 rfc3339_sql_text(r->ar, from), ROWS_MAX + 1);
     if (rc)
         return rc;
     if (res.nrows > ROWS_MAX) {

@@ -260,15 +260,6 @@ static void read_time(struct req *r, const char *field, const char *s, int64_t *
         field_errors_add(r->ar, &r->field_errors, field, "%s", why);
 }
 
-/* ms as the SQL text of a TIMESTAMP(3) parameter, in the arena. */
-static const char *sql_time(struct req *r, int64_t ms)
-{
-    char *buf = arena_alloc(r->ar, RFC3339_SQL_LEN);
-
-    rfc3339_sql(ms, buf);
-    return buf;
-}
-
 static void check(struct req *r, int has, const char *v, const char *(*fn)(const char *),
                   const char *field)
 {
@@ -505,8 +496,9 @@ int book_http_create(struct req *r)
         rc = db_exec(r->db, r->ar, &Q_BOOK_INSERT, r->ctx.tenant_id, &ins, in.name,
                      (long long)owner, in.scope, (long long)org_id, (long long)channel_id,
                      in.currency, (long long)(in.has_priority ? in.priority : 0),
-                     in.has_status ? in.status : "active", in.from_s ? sql_time(r, in.from) : NULL,
-                     in.to_s ? sql_time(r, in.to) : NULL);
+                     in.has_status ? in.status : "active",
+                     in.from_s ? rfc3339_sql_text(r->ar, in.from) : NULL,
+                     in.to_s ? rfc3339_sql_text(r->ar, in.to) : NULL);
     if (rc == DB_EFK) {
         /* an organization or channel went away since it was read */
         db_rollback(r->db);
@@ -622,8 +614,8 @@ int book_http_patch(struct req *r)
                  in.has_name ? in.name : db_at(&cur, 0, BOOK_COL_NAME)->s,
                  (long long)(in.has_priority ? in.priority : db_at(&cur, 0, BOOK_COL_PRIORITY)->i),
                  in.has_status ? in.status : db_at(&cur, 0, BOOK_COL_STATUS)->s,
-                 has_from ? sql_time(r, from) : NULL, has_to ? sql_time(r, to) : NULL,
-                 (long long)id);
+                 has_from ? rfc3339_sql_text(r->ar, from) : NULL,
+                 has_to ? rfc3339_sql_text(r->ar, to) : NULL, (long long)id);
     if (rc)
         return problem_rollback(r, rc, "price book update");
     return book_finish(r, id, "price_book.update", "book.updated", before, 200);

@@ -33,16 +33,6 @@ struct ask {
     const char *qty_text;
 };
 
-/* ms as the API writes times: "2026-01-31T12:00:00.000Z". */
-static const char *time_text(struct arena *ar, int64_t ms)
-{
-    char sql[RFC3339_SQL_LEN];
-
-    rfc3339_sql(ms, sql);
-    sql[10] = 'T';
-    return arena_printf(ar, "%sZ", sql);
-}
-
 static const char *dec_text(struct arena *ar, struct money_dec d)
 {
     char buf[MONEY_STRLEN];
@@ -403,7 +393,7 @@ static void add_price(const struct price_context *c, struct jw *w, const struct 
 static void add_context(struct req *r, const struct price_context *c, struct jw *w)
 {
     jw_str(w, "currency", c->currency);
-    jw_str(w, "at", time_text(r->ar, c->at));
+    jw_str(w, "at", rfc3339_text(r->ar, c->at));
     jw_id(w, "org_id", c->org_id);
     jw_id(w, "channel_id", c->channel_id);
     if (c->region)

@@ -232,12 +232,3 @@ int slapol_load(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id, 
         return slapol_from_row(ar, &two, p);
     }
 }
-
-const char *slapol_time(struct arena *ar, int64_t ms)
-{
-    char s[RFC3339_SQL_LEN];
-
-    rfc3339_sql(ms, s);
-    s[10] = 'T';
-    return arena_printf(ar, "%sZ", s);
-}

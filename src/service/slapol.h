@@ -50,9 +50,6 @@ int slapol_for_org(struct db *db, struct arena *ar, const struct covcache_key *k
 /* The policy id (which must be of tenant_id), as slapol_for_org gives it. */
 int slapol_load(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id, struct slapol *p);
 
-/* ms as the API's "YYYY-MM-DDTHH:MM:SS.mmmZ" in an arena string. */
-const char *slapol_time(struct arena *ar, int64_t ms);
-
 /* Registered statements (src/registry.c). */
 struct db_query;
 extern const struct db_query Q_SLAPOL_LIST, Q_SLAPOL_GET, Q_SLAPOL_GET_FOR_UPDATE, Q_SLAPOL_INSERT,

@@ -321,7 +321,7 @@ static struct json_object *due_json(struct req *r, const struct slapol *p, int64
 
     if (sla_due(p->cal, start, NULL, 0, minutes * 60000, &due) != SLA_OK)
         return NULL;
-    return json_object_new_string(slapol_time(r->ar, due));
+    return json_object_new_string(rfc3339_text(r->ar, due));
 }
 
 int slapol_http_due(struct req *r)

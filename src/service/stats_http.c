@@ -24,23 +24,6 @@ struct scope {
     int64_t from, to;
 };
 
-static const char *rfc3339_ms(struct arena *ar, int64_t ms)
-{
-    char buf[RFC3339_SQL_LEN];
-
-    rfc3339_sql(ms, buf);
-    buf[10] = 'T';
-    return arena_printf(ar, "%sZ", buf);
-}
-
-static const char *sql_time(struct arena *ar, int64_t ms)
-{
-    char buf[RFC3339_SQL_LEN];
-
-    rfc3339_sql(ms, buf);
-    return arena_strdup(ar, buf);
-}
-
 static int read_scope(struct req *r, struct scope *s)
 {
     const char *from, *to;
@@ -90,10 +73,10 @@ static int read_scope(struct req *r, struct scope *s)
 static void add_window(struct req *r, struct json_object *out, const struct scope *s)
 {
     json_object_object_add(out, "org_id", s->org ? json_object_new_int64(s->org) : NULL);
-    json_object_object_add(out, "from",
-                           s->has_from ? json_object_new_string(rfc3339_ms(r->ar, s->from)) : NULL);
+    json_object_object_add(
+        out, "from", s->has_from ? json_object_new_string(rfc3339_text(r->ar, s->from)) : NULL);
     json_object_object_add(out, "to",
-                           s->has_to ? json_object_new_string(rfc3339_ms(r->ar, s->to)) : NULL);
+                           s->has_to ? json_object_new_string(rfc3339_text(r->ar, s->to)) : NULL);
 }
 
 static void add_rows(struct stats_tickets *st, const struct db_res *res)
@@ -225,7 +208,8 @@ int stats_http_tickets(struct req *r)
             return rc;
     }
     for (int i = 0; i < sp.nraw; i++) {
-        const char *lo = sql_time(r->ar, sp.raw[i][0]), *hi = sql_time(r->ar, sp.raw[i][1]);
+        const char *lo = rfc3339_sql_text(r->ar, sp.raw[i][0]),
+                   *hi = rfc3339_sql_text(r->ar, sp.raw[i][1]);
 
         if (org)
             rc = db_exec(r->db, r->ar, &Q_STATS_TKT_RAW, r->ctx.tenant_id, &res, lo, hi, org, org,
@@ -383,8 +367,8 @@ int stats_http_equipment(struct req *r)
 
     if (s.has_from || s.has_to)
         rc = db_exec(r->db, r->ar, &Q_STATS_EQ_SKU_RAW, r->ctx.tenant_id, &res,
-                     sql_time(r->ar, s.has_from ? s.from : 0),
-                     sql_time(r->ar, s.has_to ? s.to : 253402300799999LL), org, org, org,
+                     rfc3339_sql_text(r->ar, s.has_from ? s.from : 0),
+                     rfc3339_sql_text(r->ar, s.has_to ? s.to : 253402300799999LL), org, org, org,
                      STATS_TOP_MODELS);
     else if (s.org)
         rc = db_exec(r->db, r->ar, &Q_STATS_EQ_SKU_ORG, r->ctx.tenant_id, &res, org,

@@ -54,14 +54,6 @@ int64_t ticket_now_ms(void)
     return clock_real_ms();
 }
 
-static const char *sql_time(struct arena *ar, int64_t ms)
-{
-    char *s = arena_alloc(ar, RFC3339_SQL_LEN);
-
-    rfc3339_sql(ms, s);
-    return s;
-}
-
 static struct json_object *id_or_null(const struct db_val *v)
 {
     return v->null ? NULL : json_object_new_int64(v->i);
@@ -171,7 +163,7 @@ static const char *due_sql(struct arena *ar, const struct slapol *p, int64_t sta
 
     if (!p->id || sla_due(p->cal, start, pauses, npauses, minutes * 60000, &due) != SLA_OK)
         return NULL;
-    return sql_time(ar, due);
+    return rfc3339_sql_text(ar, due);
 }
 
 int ticket_due_times(struct db *db, struct arena *ar, int64_t tenant_id, int64_t ticket_id,
@@ -530,7 +522,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
         response = due_sql(ar, &sp, now, NULL, 0, sp.targets.response_min[sev]);
         resolve = due_sql(ar, &sp, now, NULL, 0, sp.targets.resolve_min[sev]);
     }
-    now_sql = sql_time(ar, now);
+    now_sql = rfc3339_sql_text(ar, now);
     rc = db_exec(db, ar, &Q_TKT_INSERT, in->tenant_id, &ins, (long long)in->equipment_id,
                  in->severity, in->title, in->description, in->source, in->reporter_name,
                  in->reporter_contact, (long long)org_id, (long long)sp.id, provenance, response,

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "core/arena.h"
 #include "core/currency.h"
 #include "core/rfc3339.h"
 #include "http/params.h"
@@ -273,6 +274,15 @@ START_TEST(test_rfc3339)
     }
     ck_assert_int_eq(rfc3339_parse("1970-01-01T00:00:01.001Z", &ms), 0);
     ck_assert_int_eq(ms, 1001);
+    {
+        struct arena ar;
+
+        arena_init(&ar, 0);
+        ck_assert_str_eq(rfc3339_sql_text(&ar, ms), "1970-01-01 00:00:01.001");
+        ck_assert_str_eq(rfc3339_sql_text(&ar, -1), "1969-12-31 23:59:59.999");
+        ck_assert_str_eq(rfc3339_text(&ar, 1700000000123LL), "2023-11-14T22:13:20.123Z");
+        arena_release(&ar);
+    }
 }
 END_TEST
 
