@@ -326,7 +326,7 @@ DEL_QUERY(Q_BDS_DEL_ENGINEERS, "engineers");
 DEL_QUERY(Q_BDS_DEL_EQUIPMENT, "equipment");
 DEL_QUERY(Q_BDS_DEL_SLA_POLICIES, "sla_policies");
 DEL_QUERY(Q_BDS_DEL_COVERAGE, "service_coverage_policies");
-/* the rollups have no foreign key to the tenant (migration 0011): removed by name */
+/* the tenant's delete would cascade to the rollups (migration 0016): in batches before it */
 DEL_QUERY(Q_BDS_DEL_STATS_DAILY, "stats_tickets_daily");
 DEL_QUERY(Q_BDS_DEL_STATS_MONTHLY, "stats_tickets_monthly");
 DEL_QUERY(Q_BDS_DEL_STATS_REGION, "stats_equipment_region");

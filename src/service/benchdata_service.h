@@ -52,7 +52,7 @@ int bds_generate(struct db *db, struct arena *ar, int64_t tid, const struct bds_
 void bds_json(struct sb *json, const struct bds_result *r);
 
 /* Removing a tenant: these first, in this order, with the KPI rollups' triggers off (the
- * rollup rows last: they have no foreign key to the tenant), then the catalog's tables. */
+ * rollup rows last, in batches rather than in the tenant's cascade), then the catalog's tables. */
 extern const struct db_query *const bds_del_order[];
 extern const size_t bds_del_count;
 

@@ -293,7 +293,7 @@ test('a write chosen as the victim of a deadlock is run again, and answers as if
     throw new Error(`no thread runs ${like}`);
   };
   const session = sqlAsync(`START TRANSACTION;
-    INSERT INTO stats_pending (tenant_id, kind, sign) SELECT 0, 1, 1 FROM seq_1_to_50;
+    INSERT INTO stats_pending (tenant_id, kind, sign) SELECT ${w.t.id}, 1, 1 FROM seq_1_to_50;
     SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id} FOR UPDATE;
     DO SLEEP(60);
     SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} FOR UPDATE;

@@ -403,6 +403,38 @@ test('bulk loads: the triggers step aside and a rebuild fills the rollups', asyn
   assert.deepEqual([e.equipment, e.open_tickets, e.by_region], [1, 1, [{ region: 'west', equipment: 1, active: 1, open_tickets: 1 }]]);
 });
 
+// The rollups and the pending rows hang off their tenant (migration 0016): none names a tenant
+// that is not there, and a removed tenant takes them with it.
+test('rollup and pending rows belong to an existing tenant, and go with it', () => {
+  const tables = ['stats_tickets_daily', 'stats_tickets_monthly', 'stats_equipment_region',
+    'stats_equipment_warranty', 'stats_equipment_sku', 'stats_pending'];
+  assert.equal(sql(`SELECT GROUP_CONCAT(TABLE_NAME, ':', DELETE_RULE ORDER BY TABLE_NAME)
+    FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()
+    AND REFERENCED_TABLE_NAME = 'tenants' AND TABLE_NAME LIKE 'stats%'`),
+  [...tables].sort().map((t) => `${t}:CASCADE`).join(','));
+  const slug = `stats-gone-${process.pid}-${Date.now().toString(36)}`;
+  const tid = sql(`INSERT INTO tenants (slug, name, country_code) VALUES ('${slug}', 'Gone', 'DE');
+    SELECT LAST_INSERT_ID()`);
+  const missing = Number(sql('SELECT MAX(id) FROM tenants')) + 1000;
+  assert.throws(() => sql(`INSERT INTO stats_pending (tenant_id, kind, sign) VALUES (${missing}, 1, 1)`),
+    /foreign key constraint fails/);
+  utc(`INSERT INTO stats_tickets_daily (tenant_id, scope, org_id, day, severity, status, tickets)
+         VALUES (${tid}, 'all', 0, '2025-01-01', 'high', 'open', 1);
+       INSERT INTO stats_tickets_monthly (tenant_id, scope, org_id, month, severity, status, tickets)
+         VALUES (${tid}, 'all', 0, '2025-01-01', 'high', 'open', 1);
+       INSERT INTO stats_equipment_region (tenant_id, scope, org_id, maker_id, region, status, equipment)
+         VALUES (${tid}, 'all', 0, 0, 'west', 'active', 1);
+       INSERT INTO stats_equipment_warranty (tenant_id, scope, org_id, maker_id, warranty_month, equipment)
+         VALUES (${tid}, 'all', 0, 0, '2025-01-01', 1);
+       INSERT INTO stats_equipment_sku (tenant_id, scope, org_id, maker_id, sku_id, tickets)
+         VALUES (${tid}, 'all', 0, 0, 0, 1);
+       INSERT INTO stats_pending (tenant_id, kind, sign) VALUES (${tid}, 1, 1)`);
+  const rows = () => tables.map((t) => sql(`SELECT COUNT(*) FROM ${t} WHERE tenant_id = ${tid}`)).join(',');
+  assert.equal(rows(), '1,1,1,1,1,1');
+  sql(`DELETE FROM tenants WHERE id = ${tid}`);
+  assert.equal(rows(), '0,0,0,0,0,0');
+});
+
 test('who sees what: org users their own, tenant staff any org, other tenants nothing', async () => {
   const h1 = await w.user(w.h1.id, 'viewer', 'sth1');
   const dl1 = await w.user(w.dl1.id, 'engineer', 'stdl1');
