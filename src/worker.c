@@ -127,13 +127,18 @@ int worker_dispatch(struct req *r)
         /* a disabled feature does not exist for the tenant, whatever the role */
         if (need && (r->ctx.flags & need) != need)
             return problem(r, PROB_FEATURE_DISABLED, "this feature is not enabled for the tenant");
-        if (rt->perm && !rbac_allows(r->ctx.role, PERM_RESOURCE(rt->perm), PERM_ACTION(rt->perm)))
+        if (rt->perm && !rbac_allows(r->ctx.role, PERM_RESOURCE(rt->perm), PERM_ACTION(rt->perm))) {
+            if (!r->ctx.role || !*r->ctx.role)
+                return problem(r, PROB_FORBIDDEN,
+                               "without an organization you have no role in this tenant; "
+                               "choose one of your organizations first");
             return problem(r, PROB_FORBIDDEN, "the role '%s' may not %s %s", r->ctx.role,
                            (rt->perm & ACT_READ)     ? "read"
                            : (rt->perm & ACT_CREATE) ? "create"
                            : (rt->perm & ACT_UPDATE) ? "update"
                                                      : "delete",
                            rbac_resource_name(PERM_RESOURCE(rt->perm)));
+        }
     }
     const char *key =
         r->method == HTTP_POST && r->ctx.tenant_id ? req_header(r, "Idempotency-Key") : NULL;

@@ -522,8 +522,7 @@ static int make_user(struct gen *g, const char *who, int64_t org, const char *or
     pw = arena_printf(g->ar, "bench-%s", token);
     if (secret_hash_password(pw, hash) != 0)
         return DB_ERR;
-    rc = db_exec(g->db, g->ar, &Q_BD_USER, g->tid, &res, email, hash,
-                 org ? "viewer" : "tenant_admin");
+    rc = db_exec(g->db, g->ar, &Q_BD_USER, g->tid, &res, email, hash, org ? NULL : "tenant_admin");
     if (rc)
         return rc;
     if (org)

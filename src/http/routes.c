@@ -241,6 +241,7 @@ const struct route routes[] = {
     {HTTP_GET, "/login", pages_http_login_form, R_PUBLIC | R_HTML, "pages", 0},
     {HTTP_POST, "/login", pages_http_login, R_PUBLIC | R_HTML | R_CSRF | R_DB, "pages", 0},
     {HTTP_POST, "/logout", pages_http_logout, FORM, "pages", 0},
+    {HTTP_POST, "/switch-org", pages_http_switch_org, FORM, "pages", 0},
     {HTTP_GET, "/dashboard", pages_http_dashboard, PAGE, "pages", 0},
     {HTTP_GET, "/orgs", pages_http_orgs, PAGE | R_FLAG(FLAG_ORG), "pages",
      PERM(RES_ORGS, ACT_READ)},

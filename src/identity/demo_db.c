@@ -154,7 +154,7 @@ int identity_seed_demo(struct db *db, struct arena *ar, FILE *out)
         oid = (int64_t)res.insert_id;
         oids[i] = oid;
         pw = demo_password(ar);
-        rc = demo_user(db, ar, tid, o->email, "viewer", pw, &uid);
+        rc = demo_user(db, ar, tid, o->email, NULL, pw, &uid); /* no tenant-wide role */
         if (!rc)
             rc = db_exec(db, ar, &Q_DEMO_MEMBERSHIP, tid, NULL, (long long)uid, (long long)oid,
                          "org_admin");

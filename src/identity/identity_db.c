@@ -36,7 +36,7 @@ const struct db_query Q_TENANT_INSERT = {
 
 const struct db_query Q_USER_BY_EMAIL = {
     "identity.user_by_email",
-    "SELECT id, password_hash, role, status, IF(locked_until > NOW(3), 1, 0) "
+    "SELECT id, password_hash, COALESCE(role, ''), status, IF(locked_until > NOW(3), 1, 0) "
     "FROM users WHERE tenant_id = ? AND email = ?",
     "Ls",
     "LsssL",
@@ -102,7 +102,8 @@ const struct db_query Q_MEMBERSHIPS_OF_USER = {
 /* One round trip per authenticated request: user, tenant and the token's membership. */
 const struct db_query Q_PRINCIPAL = {
     "identity.principal",
-    "SELECT u.status, u.role, t.status, t.flags, m.role, o.type, u.email, t.slug, t.name, o.name "
+    "SELECT u.status, COALESCE(u.role, ''), t.status, t.flags, m.role, o.type, u.email, t.slug, "
+    "t.name, o.name "
     "FROM users u JOIN tenants t ON t.id = u.tenant_id "
     "LEFT JOIN memberships m ON m.tenant_id = u.tenant_id AND m.user_id = u.id AND m.org_id = ? "
     "LEFT JOIN organizations o ON o.tenant_id = m.tenant_id AND o.id = m.org_id "

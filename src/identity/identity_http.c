@@ -23,6 +23,8 @@
 
 #define JSTR(s) json_object_new_string(s)
 #define JINT(i) json_object_new_int64(i)
+/* a tenant-wide role; "" (or SQL NULL): a member of organizations without one, null */
+#define JROLE(s) ((s) && *(s) ? JSTR(s) : NULL)
 
 /* Reads the body as an object with the given fields; 0 or the problem's status. */
 static int read_body(struct req *r, const struct jfield *f, size_t n, int optional)
@@ -89,7 +91,7 @@ static int issue_session(struct req *r, struct session *s, struct json_object **
     u = json_object_new_object();
     json_object_object_add(u, "id", JINT(s->user_id));
     json_object_object_add(u, "email", JSTR(s->email));
-    json_object_object_add(u, "role", JSTR(s->role));
+    json_object_object_add(u, "role", JROLE(s->role));
     json_object_object_add(o, "user", u);
     if (s->org_id) {
         struct json_object *org = json_object_new_object();
@@ -358,7 +360,7 @@ int identity_http_me(struct req *r)
     u = json_object_new_object();
     json_object_object_add(u, "id", JINT(r->ctx.user_id));
     json_object_object_add(u, "email", JSTR(r->ctx.email));
-    json_object_object_add(u, "role", JSTR(r->ctx.role));
+    json_object_object_add(u, "role", JROLE(r->ctx.role));
     json_object_object_add(o, "user", u);
     if (r->ctx.org_id) {
         struct json_object *org = json_object_new_object();
@@ -586,7 +588,7 @@ static struct json_object *user_json(const struct db_res *u, int row, const stru
 
     json_object_object_add(o, "id", JINT(db_at(u, row, 0)->i));
     json_object_object_add(o, "email", JSTR(db_at(u, row, 1)->s));
-    json_object_object_add(o, "role", JSTR(db_at(u, row, 2)->s));
+    json_object_object_add(o, "role", JROLE(db_at(u, row, 2)->s));
     json_object_object_add(o, "status", JSTR(db_at(u, row, 3)->s));
     json_object_object_add(o, "version", JINT(db_at(u, row, 4)->i));
     if (u->ncols > 5) {
@@ -668,7 +670,7 @@ int identity_http_user_create(struct req *r)
     rc = db_begin(r->db);
     if (!rc)
         rc = db_exec(r->db, r->ar, &Q_USER_INSERT, r->ctx.tenant_id, &ins, email,
-                     password ? hash : NULL, org_id ? "viewer" : role,
+                     password ? hash : NULL, org_id ? NULL : role,
                      password ? "active" : "pending_invitation");
     if (rc == DB_EDUP) {
         db_rollback(r->db);

@@ -360,7 +360,7 @@ struct json_object *page_data(struct req *r, const char *title)
         json_object_object_add(u, "id", json_object_new_int64(r->ctx.user_id));
         json_object_object_add(u, "email", json_object_new_string(r->ctx.email));
         json_object_object_add(d, "user", u);
-        json_object_object_add(d, "role", json_object_new_string(role));
+        json_object_object_add(d, "role", role && *role ? json_object_new_string(role) : NULL);
         json_object_object_add(t, "slug", json_object_new_string(r->ctx.tenant_slug));
         json_object_object_add(t, "name", json_object_new_string(r->ctx.tenant_name));
         json_object_object_add(d, "tenant", t);

@@ -9,6 +9,7 @@
 #include "http/request.h"
 #include "identity/identity_http.h"
 #include "pages/pages.h"
+#include "pages/pages_form.h"
 
 int pages_http_home(struct req *r)
 {
@@ -81,6 +82,21 @@ int pages_http_login(struct req *r)
         return page_api_problem(r);
     page_set_session(r, json_object_get_string(a), json_object_get_string(rt));
     return page_redirect(r, next ? next : "/dashboard");
+}
+
+/* The session's organization: one of the user's (org_id), or none (org_id empty). */
+int pages_http_switch_org(struct req *r)
+{
+    struct json_object *body = json_arena_own(r->ar, json_object_new_object()), *out, *a, *rt;
+    const char *org = page_form_val(r, "org_id");
+
+    json_object_object_add(body, "org_id", org ? page_int_or_text(org) : NULL);
+    if (page_api(r, identity_http_switch_org, NULL, body, &out) != 0 ||
+        !json_object_object_get_ex(out, "access_token", &a) ||
+        !json_object_object_get_ex(out, "refresh_token", &rt))
+        return page_api_problem(r);
+    page_set_session(r, json_object_get_string(a), json_object_get_string(rt));
+    return page_redirect(r, "/dashboard");
 }
 
 int pages_http_logout(struct req *r)

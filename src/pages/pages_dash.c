@@ -19,6 +19,7 @@
 #include "http/problem.h"
 #include "http/rbac.h"
 #include "http/request.h"
+#include "identity/identity.h"
 #include "org/org_http.h"
 #include "org/rel_http.h"
 #include "pages/pages.h"
@@ -1022,9 +1023,41 @@ static int org_dashboard(struct req *r, struct json_object *d, struct json_objec
     return 0;
 }
 
+/* Without an organization: the user's organizations, each a form that picks it. */
+static int add_my_orgs(struct req *r, struct json_object *d)
+{
+    struct json_object *rows, *mine;
+    struct db_res m = {0};
+    int rc;
+
+    if (!r->ctx.tenant_id || !r->ctx.user_id)
+        return 0;
+    rc = db_exec(r->db, r->ar, &Q_MEMBERSHIPS_OF_USER, r->ctx.tenant_id, &m,
+                 (long long)r->ctx.user_id);
+    if (rc || !m.nrows)
+        return rc;
+    rows = json_object_new_array();
+    for (int i = 0; i < m.nrows; i++) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_int64(db_at(&m, i, 0)->i));
+        json_object_object_add(o, "type", json_object_new_string(db_at(&m, i, 1)->s));
+        json_object_object_add(o, "role", json_object_new_string(db_at(&m, i, 2)->s));
+        json_object_object_add(o, "name", json_object_new_string(db_at(&m, i, 3)->s));
+        json_object_array_add(rows, o);
+    }
+    mine = json_object_new_object();
+    json_object_object_add(mine, "no_role", json_object_new_boolean(!r->ctx.role || !*r->ctx.role));
+    json_object_object_add(mine, "rows", rows);
+    json_object_object_add(d, "my_orgs", mine);
+    return 0;
+}
+
 static int global_dashboard(struct req *r, struct json_object *d, struct json_object *kpis)
 {
-    int rc = add_tenants(r, d);
+    int rc = add_my_orgs(r, d);
+
+    if (!rc)
+        rc = add_tenants(r, d);
 
     if (!rc)
         rc = add_tenant_counts(r, d);

@@ -10,6 +10,7 @@ int pages_http_home(struct req *r);
 int pages_http_login_form(struct req *r);
 int pages_http_login(struct req *r);
 int pages_http_logout(struct req *r);
+int pages_http_switch_org(struct req *r);
 int pages_http_dashboard(struct req *r);
 
 /* pages_admin.c: organizations, users and memberships, settings, the audit log */

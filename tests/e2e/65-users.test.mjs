@@ -113,6 +113,55 @@ test('memberships: add, switch org, end; a token of an ended membership is 401',
   assert.equal(back.json.org, null);
 });
 
+// A user made for an organization has no tenant-wide role (migration 0017): without an
+// organization in its token it reads /v1/me and picks one, nothing of the tenant's.
+test('a member of organizations has no tenant-wide role: without an organization it reads nothing', async () => {
+  const { t, admin, m1, d1 } = await world();
+  const flags = { org: true, engineers: true, service_policies: true, channels: true, catalog_publishing: true };
+  assert.equal((await req('PUT', '/v1/settings', json({ flags }, bearer(admin.access_token)))).status, 200);
+  const u = await post('/v1/users', { email: 'member@t.test', password: 'member-password', role: 'org_admin', org_id: m1 }, admin.access_token);
+  assert.equal(u.status, 201, u.text);
+  assert.equal(u.json.role, null);
+  assert.equal(sql(`SELECT role IS NULL FROM users WHERE tenant_id = ${t.id} AND id = ${u.json.id}`), '1');
+  assert.equal((await post(`/v1/users/${u.json.id}/memberships`, { org_id: d1, role: 'viewer' }, admin.access_token)).status, 201);
+  const s = (await login(t.slug, 'member@t.test', 'member-password')).json;
+  assert.deepEqual([s.org, s.user.role], [null, null], 'two memberships: no organization, and no role without one');
+  const paths = ['/v1/tickets', '/v1/equipment', '/v1/engineers', '/v1/stats/tickets', '/v1/stats/equipment',
+    '/v1/sla-policies', '/v1/orgs', '/v1/users', '/v1/audit-logs', '/v1/channels', '/v1/products', '/v1/settings'];
+  for (const path of paths) {
+    const r = await req('GET', path, as(s.access_token));
+    assertProblem(r, 403, 'forbidden');
+    assert.match(r.json.detail, /no role in this tenant/, path);
+  }
+  assertProblem(await post('/v1/equipment', { serial: 'NOPE-1' }, s.access_token), 403, 'forbidden');
+  const me = await req('GET', '/v1/me', as(s.access_token));
+  assert.equal(me.status, 200, me.text);
+  assert.deepEqual([me.json.user.role, me.json.org, me.json.memberships.length], [null, null, 2]);
+  // in an organization, its membership's role
+  const sw = (await post('/v1/auth/switch-org', { org_id: m1 }, s.access_token)).json;
+  assert.equal(sw.user.role, 'org_admin');
+  assert.equal((await req('GET', '/v1/equipment', as(sw.access_token))).status, 200);
+  // and back to none: nothing again, the refreshed session too
+  const none = (await post('/v1/auth/switch-org', { org_id: null }, sw.access_token)).json;
+  assert.equal(none.user.role, null);
+  assertProblem(await req('GET', '/v1/tickets', as(none.access_token)), 403, 'forbidden');
+  const again = await req('POST', '/v1/auth/refresh', json({ refresh_token: none.refresh_token }));
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.user.role, null);
+  assertProblem(await req('GET', '/v1/tickets', as(again.json.access_token)), 403, 'forbidden');
+  // a tenant-wide role is given on purpose, by a tenant admin
+  const cur = await req('GET', `/v1/users/${u.json.id}`, as(admin.access_token));
+  assert.equal(cur.json.role, null);
+  const given = await req('PATCH', `/v1/users/${u.json.id}`, json({ role: 'viewer' }, { ...bearer(admin.access_token), 'if-match': cur.headers.get('etag') }));
+  assert.equal(given.status, 200, given.text);
+  assert.equal(given.json.role, 'viewer');
+  assert.equal((await req('GET', '/v1/tickets', as(none.access_token))).status, 200);
+  // another tenant's admin still sees none of it
+  const t2 = await newTenant('users2');
+  const a2 = (await login(t2.slug, t2.admin.email, t2.admin.password)).json;
+  assertProblem(await req('GET', `/v1/users/${u.json.id}`, as(a2.access_token)), 404, 'not_found');
+});
+
 test('an invited user accepts with a token once; the token is stored hashed', async () => {
   const { t, admin, m1 } = await world();
   const u = await post('/v1/users', { email: 'invitee@t.test', role: 'viewer', org_id: m1 }, admin.access_token);

@@ -262,3 +262,50 @@ test('a large organization: the first 50 members by email, a link to them all, i
   assert.match(members, new RegExp(`<a href="/users\\?org_id=${b.id}">All 51 members</a>`));
   assert.match(members, /<span class="badge warn">pending_invitation<\/span>/);
 });
+
+// A member of several organizations signs in with none and no role (migration 0017): the
+// dashboard shows nothing of the tenant, only its organizations to pick from; the header's
+// button drops the organization again. Another organization, or another tenant's, is 403.
+test('a member of several organizations picks one on the dashboard, and changes it', async () => {
+  const w = await adminWorld('dash-pick', { org: true });
+  const made = async (name, type) => (await post('/v1/orgs', { name, type }, w.admin)).json.id;
+  const dealer = await made('Pick dealer', 'dealer'), hospital = await made('Pick hospital', 'hospital');
+  const other = await made('Not mine', 'distributor');
+  const user = { tenant: w.t.slug, email: `picker@${w.t.slug}.test`, password: 'picker-password' };
+  const u = await post('/v1/users', { email: user.email, password: user.password, role: 'org_admin', org_id: dealer }, w.admin);
+  assert.equal(u.status, 201, u.text);
+  assert.equal((await post(`/v1/users/${u.json.id}/memberships`, { org_id: hospital, role: 'viewer' }, w.admin)).status, 201);
+  const x = await adminWorld('dash-pick-x', { org: true });
+  const foreign = (await post('/v1/orgs', { name: 'Elsewhere', type: 'dealer' }, x.admin)).json.id;
+
+  const v = new Visitor();
+  assert.equal((await v.login(user)).status, 303);
+  let d = await v.get('/dashboard');
+  assert.equal(d.status, 200, d.text);
+  assert.equal(dashboardAttr(d.text), 'global');
+  assert.match(d.text, /no role without an organization/);
+  assert.match(d.text, /Without an organization you have no role in this tenant/);
+  const picks = [...d.text.matchAll(/name="org_id" value="(\d+)">\s*<button type="submit">([^<]+)<\/button>/g)].map((m) => [Number(m[1]), m[2]]);
+  assert.deepEqual(picks, [[dealer, 'Pick dealer'], [hospital, 'Pick hospital']]);
+  assert.doesNotMatch(d.text, /Not mine|<h2>Organizations<\/h2>|<h2>Recent activity<\/h2>/, 'nothing of the tenant');
+  assert.equal((await v.get('/tickets')).status, 403);
+
+  for (const id of [other, foreign, 999999999]) {
+    const r = await v.post('/switch-org', { org_id: String(id) });
+    assert.equal(r.status, 403, `${id}: ${r.text}`);
+  }
+  assert.equal((await v.post('/switch-org', { org_id: String(hospital) }, { csrf: false })).status, 403);
+  const picked = await v.post('/switch-org', { org_id: String(hospital) });
+  assert.equal(picked.status, 303, picked.text);
+  assert.equal(picked.location, '/dashboard');
+  d = await v.get('/dashboard');
+  assert.equal(dashboardAttr(d.text), 'hospital');
+  assert.match(d.text, /Pick hospital \(hospital\) · viewer/);
+  assert.equal((await v.get('/tickets')).status, 200);
+
+  const dropped = await v.post('/switch-org', { org_id: '' });
+  assert.equal(dropped.status, 303, dropped.text);
+  d = await v.get('/dashboard');
+  assert.equal(dashboardAttr(d.text), 'global');
+  assert.match(d.text, /no role without an organization/);
+});
