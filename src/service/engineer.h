@@ -98,11 +98,13 @@ const char *engineer_ticket_check(struct db *db, struct arena *ar, int64_t tenan
 
 /* Registered statements (src/registry.c). */
 struct db_query;
-extern const struct db_query Q_ENG_LIST, Q_ENG_GET, Q_ENG_GET_FOR_UPDATE, Q_ENG_INSERT,
-    Q_ENG_UPDATE, Q_ENG_ORG_DEL, Q_ENG_ORG_ADD, Q_ENG_TICKET, Q_ENG_BELOW, Q_ENG_CANDIDATES;
+extern const struct db_query Q_ENG_LIST, Q_ENG_GET, Q_ENG_GET_FOR_UPDATE, Q_ENG_LOCK_SHARED,
+    Q_ENG_INSERT, Q_ENG_UPDATE, Q_ENG_ORG_DEL, Q_ENG_ORG_ADD, Q_ENG_TICKET, Q_ENG_BELOW,
+    Q_ENG_CANDIDATES;
 #define ENGINEER_QUERIES                                                                           \
-    &Q_ENG_LIST, &Q_ENG_GET, &Q_ENG_GET_FOR_UPDATE, &Q_ENG_INSERT, &Q_ENG_UPDATE, &Q_ENG_ORG_DEL,  \
-        &Q_ENG_ORG_ADD, &Q_ENG_TICKET, &Q_ENG_BELOW, &Q_ENG_CANDIDATES
+    &Q_ENG_LIST, &Q_ENG_GET, &Q_ENG_GET_FOR_UPDATE, &Q_ENG_LOCK_SHARED, &Q_ENG_INSERT,             \
+        &Q_ENG_UPDATE, &Q_ENG_ORG_DEL, &Q_ENG_ORG_ADD, &Q_ENG_TICKET, &Q_ENG_BELOW,                \
+        &Q_ENG_CANDIDATES
 
 /*
  * The columns of Q_ENG_LIST, Q_ENG_GET, Q_ENG_GET_FOR_UPDATE and Q_ENG_CANDIDATES, in

@@ -67,6 +67,16 @@ const struct db_query Q_ENG_GET_FOR_UPDATE = {
     DBQ_TENANT,
 };
 
+/* An assignment's first read: the engineer's row, shared, so that a change to the engineer
+ * committing meanwhile is either seen by the eligibility check or waits for the assignment. */
+const struct db_query Q_ENG_LOCK_SHARED = {
+    "engineer.lock_shared",
+    "SELECT id FROM engineers WHERE tenant_id = ? AND id = ? LOCK IN SHARE MODE",
+    "LL",
+    "L",
+    DBQ_TENANT,
+};
+
 const struct db_query Q_ENG_INSERT = {
     "engineer.insert",
     "INSERT INTO engineers (tenant_id, name, email, user_id, skills, regions, availability, "

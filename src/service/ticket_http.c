@@ -322,9 +322,16 @@ int ticket_http_assign(struct req *r)
         field_errors_add(r->ar, &r->field_errors, "region", "%s", why);
     if (r->field_errors.n)
         return problem(r, PROB_VALIDATION, "the body has invalid fields");
+    /*
+     * The engineer before anything is read: the transaction's snapshot then comes after any
+     * change to the engineer that committed first (a deactivation, its organizations), and a
+     * change that comes later waits for this assignment. Without it both could pass.
+     */
     rc = db_begin(r->db);
+    if (!rc)
+        rc = db_exec(r->db, r->ar, &Q_ENG_LOCK_SHARED, r->ctx.tenant_id, NULL, (long long)engineer);
     if (rc)
-        return problem_db(r, rc, "ticket assign");
+        return problem_rollback(r, rc, "ticket assign");
     t = find(r, 1, &id, &version, &st);
     if (!t)
         return st;
