@@ -542,7 +542,7 @@ int sla_due(const struct sla_calendar *cal, int64_t start, const struct sla_span
             return SLA_EHORIZON;
         if (left <= b - a) {
             *due = a + left;
-            return SLA_OK;
+            return instant_ok(*due) ? SLA_OK : SLA_EHORIZON; /* past 9999: no API time */
         }
         left -= b - a;
         t = b;

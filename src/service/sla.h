@@ -70,7 +70,8 @@ struct sla_change {
 enum {
     SLA_OK = 0,
     SLA_EINPUT = -1,   /* an instant out of range, to < from, a negative target, unsorted */
-    SLA_EHORIZON = -2, /* the answer lies more than SLA_HORIZON_DAYS after the start */
+    SLA_EHORIZON = -2, /* the answer lies more than SLA_HORIZON_DAYS after the start, or after
+                          9999-12-31 */
     SLA_EPAUSED = -3,  /* an open pause stops the clock before the target: no due time yet */
 };
 

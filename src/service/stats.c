@@ -56,6 +56,10 @@ void stats_split(int has_from, int64_t from, int has_to, int64_t to, struct stat
     memset(out, 0, sizeof(*out));
     if (has_from && has_to && from >= to)
         return;
+    /* after 9999-12-01 the month after is past the API's years; no ticket is that late
+     * (TIMESTAMP ends in 2038), so the window holds nothing */
+    if (has_from && from > tz_days_from_civil(9999, 12, 1) * STATS_DAY_MS)
+        return;
     if (has_from)
         day_lo = (from + STATS_DAY_MS - 1) / STATS_DAY_MS;
     if (has_to)

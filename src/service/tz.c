@@ -420,7 +420,8 @@ static int name_ok(const char *name)
     size_t n = strlen(name);
     int at_start = 1;
 
-    if (n == 0 || n > TZ_NAME_MAX)
+    /* the host's own zone, a link to /etc/localtime: not a name that means the same anywhere */
+    if (n == 0 || n > TZ_NAME_MAX || strcmp(name, "localtime") == 0)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char ch = name[i];

@@ -567,6 +567,7 @@ START_TEST(test_tz_names)
         "../etc/passwd",
         "Europe/../../etc/passwd",
         "/etc/localtime",
+        "localtime",
         "Europe//Skopje",
         "Europe/",
         ".hidden",
@@ -845,6 +846,12 @@ START_TEST(test_bad_input_and_horizon)
     ck_assert_int_eq(sla_due(always, t0, NULL, 0, SLA_HORIZON_MS, &due), SLA_OK);
     ck_assert_int_eq(due, t0 + SLA_HORIZON_MS);
     ck_assert_int_eq(sla_due(always, t0, NULL, 0, SLA_HORIZON_MS + 1, &due), SLA_EHORIZON);
+    /* not past 9999-12-31 either, which the API cannot write */
+    ck_assert_int_eq(sla_due(always, at_of("9999-12-31T23:30:00Z"), NULL, 0, 1800000 - 1, &due),
+                     SLA_OK);
+    ck_assert_int_eq(due, at_of("9999-12-31T23:59:59.999Z"));
+    ck_assert_int_eq(sla_due(always, at_of("9999-12-31T23:30:00Z"), NULL, 0, 1800000, &due),
+                     SLA_EHORIZON);
     /* about 2 x 8 h a week for ten years is 8,350 h; more is beyond the horizon */
     ck_assert_int_eq(sla_due(office, t0, NULL, 0, 8000LL * 3600000, &due), SLA_OK);
     ck_assert_int_eq(sla_due(office, t0, NULL, 0, 9000LL * 3600000, &due), SLA_EHORIZON);

@@ -57,6 +57,14 @@ START_TEST(test_stats_split)
     /* empty: from = to */
     stats_split(1, 10 * D, 1, 10 * D, &s);
     ck_assert(!s.months && s.ndays == 0 && s.nraw == 0);
+    /* 9999-12-01 (day 2932866) opens the last month the API's years reach; after it, whose
+     * next month or day would be past 9999, nothing */
+    stats_split(1, 2932866 * D, 0, 0, &s);
+    ck_assert(s.months && s.month_lo == 2932866 && s.month_hi == INT64_MAX);
+    stats_split(1, 2932866 * D + 1, 0, 0, &s);
+    ck_assert(!s.months && s.ndays == 0 && s.nraw == 0);
+    stats_split(1, 2932896 * D, 1, 2932896 * D + 5, &s); /* 9999-12-31 */
+    ck_assert(!s.months && s.ndays == 0 && s.nraw == 0);
 }
 END_TEST
 
