@@ -379,6 +379,11 @@ int equipment_http_patch(struct req *r)
     owner = in.has_owner ? in.owner_org_id : col_id(&cur, 0, EQ_COL_OWNER);
     install = in.has_install ? in.install_date : col_s(&cur, 0, EQ_COL_INSTALL);
     warranty = in.has_warranty ? in.warranty_end : col_s(&cur, 0, EQ_COL_WARRANTY);
+    /* the owner sees the equipment's tickets: a maker that could reassign it would take them */
+    if (r->ctx.org_id && owner != col_id(&cur, 0, EQ_COL_OWNER) &&
+        col_id(&cur, 0, EQ_COL_OWNER) != r->ctx.org_id)
+        return problem(r, PROB_FORBIDDEN,
+                       "only the owner organization or tenant staff change the owner");
     rc = check_refs(r, sku, owner, install, warranty, &maker);
     if (rc)
         return rc;

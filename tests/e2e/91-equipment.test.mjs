@@ -269,6 +269,18 @@ test('who sees what: the owner organization, the maker of the SKU, other organiz
   assertProblem(await patch(`/v1/equipment/${own.id}`, { owner_org_id: w.dl1.id }, h1.token), 403, 'forbidden');
   assertProblem(await patch(`/v1/equipment/${made.id}`, { sku_id: w.sku2.id }, m1.token), 403, 'forbidden');
   assert.equal((await patch(`/v1/equipment/${made.id}`, { site: 'Theatre' }, m1.token)).status, 200);
+  // the maker changes a hospital's equipment, but not its owner: the owner sees its tickets
+  const before = sql(`SELECT owner_org_id, version FROM equipment WHERE tenant_id = ${w.t.id} AND id = ${made.id}`);
+  for (const owner of [w.m1.id, null, w.dl1.id]) {
+    const r = await patch(`/v1/equipment/${made.id}`, { owner_org_id: owner }, m1.token);
+    assertProblem(r, 403, 'forbidden');
+    assert.equal(r.json.detail, 'only the owner organization or tenant staff change the owner');
+  }
+  assertProblem(await patch(`/v1/equipment/${loose.id}`, { owner_org_id: w.m1.id }, m1.token), 403, 'forbidden');
+  assert.equal(sql(`SELECT owner_org_id, version FROM equipment WHERE tenant_id = ${w.t.id} AND id = ${made.id}`), before);
+  // the same owner again is no change; tenant staff move it
+  assert.equal((await patch(`/v1/equipment/${made.id}`, { owner_org_id: w.h1.id, site: 'Theatre 2' }, m1.token)).status, 200);
+  assert.equal((await patch(`/v1/equipment/${loose.id}`, { owner_org_id: w.h1.id }, w.admin)).status, 200);
   assert.equal((await post(`/v1/equipment/${own.id}/qr-token`, {}, h1.token)).status, 200);
 
   // roles: a viewer reads but does not write
