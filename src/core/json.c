@@ -418,6 +418,12 @@ static int json_read_one(struct arena *ar, const struct jfield *f, struct json_o
             field_errors_add(ar, fe, f->name, "must be an integer of at most %" PRId64, INT64_MAX);
             return -1;
         }
+        /* INT64_MIN is what callers keep for "null" (JF_NULLABLE): a client cannot send it */
+        if (json_object_get_int64(v) == INT64_MIN) {
+            field_errors_add(ar, fe, f->name, "must be an integer of at least %" PRId64,
+                             -INT64_MAX);
+            return -1;
+        }
         *(int64_t *)f->out = json_object_get_int64(v);
         return 0;
     case JF_BOOL:

@@ -117,6 +117,12 @@ test('bad input is 400 naming each field, and writes nothing', async () => {
   const r = await bad({ serial: 'S', install_date: '2025-01-02', warranty_end: '2025-01-01' }, ['warranty_end']);
   assert.equal(r.json.errors[0].message, 'must not be before install_date');
   await bad({ serial: 'S', sku_id: 999999, owner_org_id: 999999 }, ['sku_id', 'owner_org_id']);
+  // the smallest 64-bit integer is not null in disguise (as text: a JS number cannot hold it)
+  for (const field of ['sku_id', 'owner_org_id']) {
+    const r = await req('POST', '/v1/equipment', { body: `{"serial":"S","${field}":-9223372036854775808}`, headers: { ...bearer(w.admin), 'content-type': 'application/json' } });
+    assertProblem(r, 400, 'validation_failed');
+    assert.deepEqual(r.json.errors, [{ field, message: 'must be an integer of at least -9223372036854775807' }]);
+  }
   assertProblem(await req('POST', '/v1/equipment', { body: '{"serial":', headers: { ...bearer(w.admin), 'content-type': 'application/json' } }), 400, 'malformed_json');
   assertProblem(await req('POST', '/v1/equipment', { body: 'serial=S', headers: { ...bearer(w.admin), 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
 
