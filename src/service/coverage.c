@@ -681,24 +681,27 @@ static void parse_rules(struct arena *ar, struct json_object *a, struct coverage
         };
         struct field_errors mine = {NULL, 0, 0};
         const char *cert;
+        int id_bad = 0, cert_bad = 0; /* named already: the other field is still checked */
 
         if (json_read_fields(ar, json_object_array_get_idx(a, i), fields, 2, &mine) != 0) {
-            for (size_t k = 0; k < mine.n; k++)
+            for (size_t k = 0; k < mine.n; k++) {
+                const char *f = mine.v[k].field;
                 field_errors_add(ar, fe,
-                                 *mine.v[k].field
-                                     ? arena_printf(ar, "rules[%zu].%s", i, mine.v[k].field)
-                                     : arena_printf(ar, "rules[%zu]", i),
+                                 *f ? arena_printf(ar, "rules[%zu].%s", i, f)
+                                    : arena_printf(ar, "rules[%zu]", i),
                                  "%s", mine.v[k].message);
-            continue;
+                id_bad |= !*f || strcmp(f, "manufacturer_id") == 0;
+                cert_bad |= !*f || strcmp(f, "required_certification") == 0;
+            }
         }
         cert = r->required_certification;
-        if (r->manufacturer_id <= 0)
+        if (!id_bad && r->manufacturer_id <= 0)
             field_errors_add(ar, fe, arena_printf(ar, "rules[%zu].manufacturer_id", i),
                              "must be a positive integer");
-        if (!*cert || has_control(cert, strlen(cert)))
+        if (!cert_bad && cert && (!*cert || has_control(cert, strlen(cert))))
             field_errors_add(ar, fe, arena_printf(ar, "rules[%zu].required_certification", i),
                              "must be 1 to %d bytes without control characters", COVERAGE_CERT_MAX);
-        for (size_t k = 0; k < i; k++)
+        for (size_t k = 0; k < i && !id_bad; k++)
             if (rules[k].manufacturer_id == r->manufacturer_id && r->manufacturer_id > 0) {
                 field_errors_add(ar, fe, arena_printf(ar, "rules[%zu].manufacturer_id", i),
                                  "has a rule already (rules[%zu])", k);

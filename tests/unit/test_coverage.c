@@ -606,6 +606,10 @@ static const struct policy_case {
      "\"required_certification\":"
      "\"0123456789012345678901234567890123456789012345678901234567890123X\"}]}",
      "rules[0].required_certification: must be at most 64 bytes"},
+    /* one field named does not hide the other's problem */
+    {"{\"enabled\":true,\"order\":[\"dealer\"],\"rules\":[{\"manufacturer_id\":0}]}",
+     "rules[0].required_certification: is required; rules[0].manufacturer_id: must be a "
+     "positive integer"},
 };
 
 START_TEST(test_policy_parse)
