@@ -22,6 +22,12 @@ test('a 20 KiB header is 431 headers_too_large (nginx would say 400)', async () 
   assertProblem(r, 431, 'headers_too_large');
 });
 
+test('a request line over 8 KiB is 414 uri_too_long from nginx, as problem+json', async () => {
+  const r = await req('GET', `/v1/tickets?x=${'a'.repeat(9000)}`);
+  assertProblem(r, 414, 'uri_too_long');
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+});
+
 test('the internal problem pages are not reachable from outside', async () => {
   assertProblem(await req('GET', '/_problem/502'), 404, 'not_found');
 });
