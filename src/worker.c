@@ -215,11 +215,13 @@ static int parse_request(struct req *r, FCGX_Request *fr, long max_body)
     r->path = url_decode(r->ar, uri, plen, 0, NULL);
     if (!r->path) {
         r->path = r->raw_path;
+        r->want_html = wants_html(r); /* before any route: a browser's page gets a page */
         return problem(r, PROB_BAD_ESCAPE, "the path has a bad percent-escape");
     }
     r->nquery = url_parse_query(r->ar, r->query, strlen(r->query), &r->query_params);
     if (r->nquery < 0) {
         r->nquery = 0;
+        r->want_html = wants_html(r);
         return problem(r, PROB_BAD_ESCAPE, "the query string has a bad percent-escape");
     }
     return read_body(r, fr->in, max_body);

@@ -184,6 +184,12 @@ test('errors are pages for browsers and problem+json for API clients', async () 
   // a page route with the wrong method
   const m = await v.send('PUT', '/dashboard');
   assert.equal(m.status, 405);
+  // a bad escape in a page's query string, found before any route is matched
+  const esc = await v.get('/tickets?status=%ZZ');
+  assert.equal(esc.status, 400);
+  assert.match(esc.headers.get('content-type'), /^text\/html/);
+  assert.match(esc.text, /<p class="code">400<\/p>/);
+  assertProblem(await req('GET', '/v1/tickets?status=%ZZ', { headers: { accept: 'text/html' } }), 400, 'bad_escape');
 });
 
 test('API tokens do not open pages and page cookies do not open the API', async () => {
