@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
+
 const char *const channel_types[] = {"direct", "distributor", "dealer", "online", NULL};
 const char *const channel_statuses[] = {"active", "inactive", NULL};
 
@@ -31,7 +33,7 @@ const char *channel_check_name(const char *name)
 
     if (n == 0 || n > CHANNEL_NAME_MAX)
         return "must be 1 to 200 bytes";
-    if (strspn(name, " ") == n)
+    if (utf8_is_blank(name, n))
         return "must not be blank";
     /* bytes below 0x20 and DEL print badly everywhere a name shows */
     for (size_t i = 0; i < n; i++)

@@ -144,14 +144,6 @@ static const char *trim(struct arena *ar, const char *s)
     return arena_strndup(ar, s, n);
 }
 
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 int import_header_read(struct arena *ar, const struct import_row *row, struct import_header *h,
                        struct field_errors *fe)
 {
@@ -168,7 +160,8 @@ int import_header_read(struct arena *ar, const struct import_row *row, struct im
         int k;
 
         h->names[i] = name;
-        if (!*name || strlen(row->fields[i]) != row->lens[i] || has_control(name)) {
+        if (!*name || strlen(row->fields[i]) != row->lens[i] ||
+            utf8_has_control(name, strlen(name))) {
             field_errors_add(ar, fe, "header", "column %d needs a name without control characters",
                              i + 1);
             continue;

@@ -19,15 +19,6 @@ static int in_list(const char *const *list, const char *s)
     return 0;
 }
 
-/* Bytes below 0x20 and DEL: a name or label with them prints badly everywhere. */
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
-
 /* A label of 1..max bytes, not only spaces, without control characters. */
 static const char *check_text(const char *s, size_t max, const char *too_long)
 {
@@ -35,9 +26,9 @@ static const char *check_text(const char *s, size_t max, const char *too_long)
 
     if (n == 0 || n > max)
         return too_long;
-    if (strspn(s, " ") == n)
+    if (utf8_is_blank(s, n))
         return "must not be blank";
-    if (has_control(s, n))
+    if (utf8_has_control(s, n))
         return "must not contain control characters";
     return NULL;
 }

@@ -9,15 +9,8 @@
 
 #include "core/arena.h"
 #include "core/sb.h"
+#include "core/utf8.h"
 #include "org/org.h"
-
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
 
 const char *publish_check_constraints(struct arena *ar, struct json_object *c, const char **field)
 {
@@ -34,7 +27,7 @@ const char *publish_check_constraints(struct arena *ar, struct json_object *c, c
                 return "must be a string";
             if (len == 0 || len > PUBLISH_CERT_MAX)
                 return "must be 1 to 64 bytes";
-            if (has_control(json_object_get_string(val), len))
+            if (utf8_has_control(json_object_get_string(val), len))
                 return "must not contain control characters";
         } else if (strcmp(key, "territory") == 0) {
             size_t n;

@@ -9,6 +9,7 @@
 #include "catalog/listing.h"
 #include "catalog/publish.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "http/list.h"
 #include "http/params.h"
@@ -101,14 +102,6 @@ static int find_pub(struct req *r, struct pub *p, int64_t channel, int64_t publi
                     int64_t recipient)
 {
     return load_pub(r, &Q_PUB_FIND, p, channel, publisher, recipient);
-}
-
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
-            return 1;
-    return 0;
 }
 
 /* A JSON integer of 1..INT64_MAX (json-c keeps larger ones as unsigned). */
@@ -208,7 +201,7 @@ static int read_body(struct req *r, enum op op, struct body *b, struct ritem **i
     if (b->has_recipient && json_object_object_get_ex(json, "org_id", &given) && given &&
         b->recipient <= 0)
         field_errors_add(r->ar, &r->field_errors, "org_id", "must be a positive id or null");
-    if (b->has_note && b->note && has_control(b->note))
+    if (b->has_note && b->note && utf8_has_control(b->note, strlen(b->note)))
         field_errors_add(r->ar, &r->field_errors, "note",
                          "must not contain control characters other than newline and tab");
     if (b->has_to_version && b->to_version <= 0)

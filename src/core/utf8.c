@@ -32,3 +32,49 @@ size_t utf8_len(const unsigned char *s, size_t n)
             return 0;
     return len;
 }
+
+int utf8_has_control(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7f)
+            return 1;
+        /* C1, U+0080-U+009F: 0xc2 0x80-0x9f */
+        if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+            return 1;
+    }
+    return 0;
+}
+
+/* The length of the Unicode White_Space character (not a control) at s[0..n), or 0. */
+static size_t space_len(const unsigned char *s, size_t n)
+{
+    if (s[0] == ' ')
+        return 1;
+    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0) /* U+00A0 */
+        return 2;
+    if (n < 3)
+        return 0;
+    if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) /* U+1680 */
+        return 3;
+    if (s[0] == 0xe2 && s[1] == 0x80 &&
+        ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 ||
+         s[2] == 0xaf)) /* U+2000-200A, 2028-9, 202F */
+        return 3;
+    if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) /* U+205F */
+        return 3;
+    if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80) /* U+3000 */
+        return 3;
+    return 0;
+}
+
+int utf8_is_blank(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+
+    while (i < n && (k = space_len(p + i, n - i)))
+        i += k;
+    return i == n;
+}

@@ -5,18 +5,11 @@
 
 #include <json-c/json.h>
 
+#include "core/utf8.h"
+
 const char *const org_types[] = {"manufacturer",     "distributor", "dealer",   "supplier",
                                  "service_provider", "hospital",    "customer", NULL};
 const char *const org_statuses[] = {"active", "inactive", NULL};
-
-/* Bytes below 0x20 and DEL: a name or label with them prints badly everywhere. */
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
 
 const char *org_check_type(const char *type)
 {
@@ -41,9 +34,9 @@ const char *org_check_name(const char *name)
 
     if (n == 0 || n > ORG_NAME_MAX)
         return "must be 1 to 200 bytes";
-    if (strspn(name, " ") == n)
+    if (utf8_is_blank(name, n))
         return "must not be blank";
-    if (has_control(name, n))
+    if (utf8_has_control(name, n))
         return "must not contain control characters";
     return NULL;
 }
@@ -54,7 +47,7 @@ const char *org_check_region(const char *region)
 
     if (n == 0 || n > ORG_REGION_MAX)
         return "must be 1 to 64 bytes, or null";
-    if (has_control(region, n))
+    if (utf8_has_control(region, n))
         return "must not contain control characters";
     return NULL;
 }
@@ -81,7 +74,7 @@ const char *org_check_certifications(struct json_object *certs, int *bad)
         len = (size_t)json_object_get_string_len(c);
         if (len == 0 || len > ORG_CERT_MAX)
             return "must be 1 to 64 bytes";
-        if (has_control(s, len))
+        if (utf8_has_control(s, len))
             return "must not contain control characters";
         for (size_t k = 0; k < i; k++)
             if (strcmp(json_object_get_string(json_object_array_get_idx(certs, k)), s) == 0)

@@ -312,8 +312,9 @@ static const char *text_problem(struct req *r, const char *v, size_t max, int mu
         size_t len = utf8_len((const unsigned char *)v + i, n - i);
         if (!len)
             return "must be text (UTF-8)";
-        if (len == 1 && (c < 0x20 || c == 0x7f) &&
-            !(multiline && (c == '\n' || c == '\r' || c == '\t')))
+        if ((len == 1 && (c < 0x20 || c == 0x7f) &&
+             !(multiline && (c == '\n' || c == '\r' || c == '\t'))) ||
+            (len == 2 && c == 0xc2 && (unsigned char)v[i + 1] <= 0x9f)) /* C1 */
             return multiline ? "must not contain control characters"
                              : "must be one line without control characters";
         i += len;

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/currency.h"
 #include "core/money.h"
+#include "core/utf8.h"
 
 /* 1..max bytes, not blank, no control characters: names and categories print everywhere. */
 static const char *check_text(const char *s, size_t max, const char *len_msg)
@@ -14,7 +15,7 @@ static const char *check_text(const char *s, size_t max, const char *len_msg)
 
     if (n == 0 || n > max)
         return len_msg;
-    if (strspn(s, " ") == n)
+    if (utf8_is_blank(s, n))
         return "must not be blank";
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 static const char *const type_names[COVERAGE_NTYPES] = {"dealer", "distributor", "manufacturer"};
 
@@ -627,14 +628,6 @@ void coverage_policy_default(struct coverage_policy *p)
     p->norder = 3;
 }
 
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
-
 static void parse_order(struct arena *ar, struct json_object *a, struct coverage_policy *p,
                         struct field_errors *fe)
 {
@@ -698,7 +691,7 @@ static void parse_rules(struct arena *ar, struct json_object *a, struct coverage
         if (!id_bad && r->manufacturer_id <= 0)
             field_errors_add(ar, fe, arena_printf(ar, "rules[%zu].manufacturer_id", i),
                              "must be a positive integer");
-        if (!cert_bad && cert && (!*cert || has_control(cert, strlen(cert))))
+        if (!cert_bad && cert && (!*cert || utf8_has_control(cert, strlen(cert))))
             field_errors_add(ar, fe, arena_printf(ar, "rules[%zu].required_certification", i),
                              "must be 1 to %d bytes without control characters", COVERAGE_CERT_MAX);
         for (size_t k = 0; k < i && !id_bad; k++)

@@ -6,18 +6,10 @@
 #include <json-c/json.h>
 
 #include "core/arena.h"
+#include "core/utf8.h"
 
 const char *const engineer_availabilities[] = {"available", "busy", "off", NULL};
 const char *const engineer_statuses[] = {"active", "inactive", NULL};
-
-/* Bytes below 0x20 and DEL: a name or tag with them prints badly everywhere. */
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
 
 static int in_list(const char *v, const char *const *list)
 {
@@ -33,9 +25,9 @@ const char *engineer_check_name(const char *name)
 
     if (n == 0 || n > ENGINEER_NAME_MAX)
         return "must be 1 to 200 bytes";
-    if (strspn(name, " ") == n)
+    if (utf8_is_blank(name, n))
         return "must not be blank";
-    if (has_control(name, n))
+    if (utf8_has_control(name, n))
         return "must not contain control characters";
     return NULL;
 }
@@ -56,10 +48,10 @@ const char *engineer_check_tag(const char *tag)
 
     if (n == 0 || n > ENGINEER_TAG_MAX)
         return "must be 1 to 64 bytes";
-    if (strspn(tag, " ") == n)
+    if (utf8_is_blank(tag, n))
         return "must not be blank";
     /* a comma could not be asked for in ?skills=a,b */
-    if (has_control(tag, n) || strchr(tag, ','))
+    if (utf8_has_control(tag, n) || strchr(tag, ','))
         return "must not contain control characters or commas";
     return NULL;
 }

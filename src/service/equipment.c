@@ -7,18 +7,10 @@
 
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/utf8.h"
 #include "http/request.h"
 
 const char *const equipment_statuses[] = {"active", "retired", NULL};
-
-/* Bytes below 0x20 and DEL: a serial or site with them prints badly on a label. */
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
-    return 0;
-}
 
 const char *equipment_check_serial(const char *serial)
 {
@@ -26,9 +18,9 @@ const char *equipment_check_serial(const char *serial)
 
     if (n == 0 || n > EQUIPMENT_SERIAL_MAX)
         return "must be 1 to 100 bytes";
-    if (strspn(serial, " ") == n)
+    if (utf8_is_blank(serial, n))
         return "must not be blank";
-    if (has_control(serial, n))
+    if (utf8_has_control(serial, n))
         return "must not contain control characters";
     return NULL;
 }
@@ -39,7 +31,7 @@ const char *equipment_check_site(const char *site)
 
     if (n == 0 || n > EQUIPMENT_SITE_MAX)
         return "must be 1 to 200 bytes, or null";
-    if (has_control(site, n))
+    if (utf8_has_control(site, n))
         return "must not contain control characters";
     return NULL;
 }
@@ -50,7 +42,7 @@ const char *equipment_check_region(const char *region)
 
     if (n == 0 || n > EQUIPMENT_REGION_MAX)
         return "must be 1 to 64 bytes, or null";
-    if (has_control(region, n))
+    if (utf8_has_control(region, n))
         return "must not contain control characters";
     return NULL;
 }
