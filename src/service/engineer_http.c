@@ -545,9 +545,17 @@ int engineer_http_eligible(struct req *r)
     if (nskills > ENGINEER_TAGS_MAX)
         field_errors_add(r->ar, &r->field_errors, "skills", "must name at most %d skills",
                          ENGINEER_TAGS_MAX);
-    for (size_t i = 0; i < nskills && nskills <= ENGINEER_TAGS_MAX; i++)
+    for (size_t i = 0; i < nskills && nskills <= ENGINEER_TAGS_MAX; i++) {
         if ((why = engineer_check_tag(skills[i])))
             field_errors_add(r->ar, &r->field_errors, "skills", "'%s' %s", skills[i], why);
+        /* as assignment refuses them: the list and the assignment agree on the same skills */
+        for (size_t k = 0; k < i && !why; k++)
+            if (strcmp(skills[k], skills[i]) == 0) {
+                field_errors_add(r->ar, &r->field_errors, "skills", "'%s' is listed twice",
+                                 skills[i]);
+                break;
+            }
+    }
     if (region && (why = engineer_check_tag(region)))
         field_errors_add(r->ar, &r->field_errors, "region", "%s", why);
     if (r->field_errors.n)

@@ -290,7 +290,7 @@ test('eligible engineers: the responsible org and those below it, available, ski
 
 test('eligible engineers: bad queries, and only for who may read the ticket', async () => {
   const w = await network('engeligacc');
-  for (const q of ['', '?ticket_id=x', `?ticket_id=${w.t1.id}&skills=a%09b`, `?ticket_id=${w.t1.id}&region=${'r'.repeat(65)}`, `?ticket_id=${w.t1.id}&limit=201`]) {
+  for (const q of ['', '?ticket_id=x', `?ticket_id=${w.t1.id}&skills=a%09b`, `?ticket_id=${w.t1.id}&skills=mri,x-ray,mri`, `?ticket_id=${w.t1.id}&region=${'r'.repeat(65)}`, `?ticket_id=${w.t1.id}&limit=201`]) {
     assertProblem(await get(`/v1/engineers/eligible${q}`, w.admin), 400, 'validation_failed');
   }
   assertProblem(await get('/v1/engineers/eligible?ticket_id=999999', w.admin), 404, 'not_found');
