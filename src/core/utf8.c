@@ -78,3 +78,11 @@ int utf8_is_blank(const char *s, size_t n)
         i += k;
     return i == n;
 }
+
+int utf8_valid(const char *s, size_t n)
+{
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = utf8_len((const unsigned char *)s + i, n - i)))
+            return 0;
+    return 1;
+}

@@ -8,6 +8,9 @@
  * one: overlongs, surrogates and values past U+10FFFF are invalid. */
 size_t utf8_len(const unsigned char *s, size_t n);
 
+/* Whether s[0..n) is all valid UTF-8. */
+int utf8_valid(const char *s, size_t n);
+
 /* Whether s[0..n) holds a control character: C0, DEL, or C1 (U+0080-U+009F). */
 int utf8_has_control(const char *s, size_t n);
 

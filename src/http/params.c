@@ -31,13 +31,7 @@ int params_path_id(const struct req *r, const char *name, int64_t *id)
 
 static int clean_text(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_len((const unsigned char *)s + i, n - i);
-        if (!k || (k == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)))
-            return 0;
-        i += k;
-    }
-    return 1;
+    return utf8_valid(s, n) && !utf8_has_control(s, n);
 }
 
 int params_query_str(struct req *r, const char *name, size_t max, const char **out)

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/url.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "http/problem.h"
 #include "http/rbac.h"
@@ -163,6 +164,16 @@ int pages_prepare(struct req *r)
             r->nform = 0;
             return problem(r, PROB_BAD_ESCAPE, "the form has a bad percent-escape");
         }
+        /* named here: the API the page calls would only see malformed JSON */
+        for (int i = 0; i < r->nform; i++)
+            if (!utf8_valid(r->form[i].key, strlen(r->form[i].key)) ||
+                !utf8_valid(r->form[i].val, strlen(r->form[i].val)))
+                field_errors_add(r->ar, &r->field_errors,
+                                 utf8_valid(r->form[i].key, strlen(r->form[i].key)) ? r->form[i].key
+                                                                                    : "form",
+                                 "must be text (UTF-8)");
+        if (r->field_errors.n)
+            return problem(r, PROB_VALIDATION, "the form has a field that is not UTF-8 text");
     }
     if (r->route->flags & R_CSRF) {
         const char *cookie = req_cookie(r, PAGE_COOKIE_CSRF), *tok = req_form(r, "csrf_token");

@@ -170,6 +170,15 @@ test('a form post that is not a form is refused: 415 page', async () => {
   assert.match(r.headers.get('content-type'), /^text\/html/);
 });
 
+test('a form field that is not UTF-8 is a 400 page naming it, before anything is read', async () => {
+  const v = new Visitor();
+  await v.get('/login');
+  const r = await v.send('POST', '/login', `csrf_token=${v.csrf}&tenant=demo&email=%FF%FE&password=x`, { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(r.status, 400);
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  assert.match(r.text, /<p class="field-error"><code>email<\/code> must be text \(UTF-8\)<\/p>/);
+});
+
 test('errors are pages for browsers and problem+json for API clients', async () => {
   const v = new Visitor();
   const page = await v.get('/no/such/page');
