@@ -308,6 +308,13 @@ static void serve_one(FCGX_Request *fr, struct arena *ar, struct db *db, const s
     sb_init(&r.body_out, ar);
     if (parse_request(&r, fr, cfg->max_body) == 0)
         worker_dispatch(&r);
+    /* a handler that forgot its transaction: the next request would read its snapshot, and
+     * its START TRANSACTION would commit this one's writes */
+    if (db_in_tx(db)) {
+        log_msg(LOG_ERROR, "%s %s left a transaction open: rolled back", r.method_name,
+                r.path ? r.path : "?");
+        db_rollback(db);
+    }
     send_response(&r, fr);
     dur = mono_now() - t0;
     access_log(&r, dur);

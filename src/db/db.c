@@ -472,6 +472,11 @@ int db_commit(struct db *db)
     return 0;
 }
 
+int db_in_tx(const struct db *db)
+{
+    return db->in_tx;
+}
+
 void db_committed(struct db *db)
 {
     db->in_tx = 0;

@@ -101,6 +101,8 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 /* The open transaction was committed by a procedure (CALL ... COMMIT): no longer in one. */
 void db_committed(struct db *db);
+/* 1 while a transaction db_begin() opened is neither committed nor rolled back. */
+int db_in_tx(const struct db *db);
 int db_rollback(struct db *db);
 
 /* Runs a whole SQL script (several statements): migrations only, never user input. */

@@ -349,6 +349,7 @@ const struct route routes[] = {
 #ifdef TRELLIS_TEST_ROUTES
     {HTTP_POST | HTTP_PUT, "/v1/_test/echo", sys_http_echo, R_PUBLIC | R_JSON, "sys", 0},
     {HTTP_GET, "/v1/_test/sleep", sys_http_sleep, R_PUBLIC | R_JSON, "sys", 0},
+    {HTTP_POST, "/v1/_test/open-tx", sys_http_open_tx, R_PUBLIC | R_JSON, "sys", 0},
 #endif
 };
 

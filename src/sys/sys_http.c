@@ -138,6 +138,15 @@ int sys_http_echo(struct req *r)
     return resp_json(r, 200, out);
 }
 
+int sys_http_open_tx(struct req *r)
+{
+    int rc = db_begin(r->db);
+
+    if (rc)
+        return problem_db(r, rc, "open-tx");
+    return resp_json(r, 200, json_arena_own(r->ar, json_object_new_object()));
+}
+
 int sys_http_sleep(struct req *r)
 {
     const char *ms = req_query(r, "ms");

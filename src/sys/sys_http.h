@@ -21,9 +21,12 @@ int sys_http_metrics(struct req *r);
 int sys_http_openapi(struct req *r);
 /*
  * Test fixtures, built only with --enable-test-routes (./dev test): echo exercises
- * body parsing and the field readers; sleep holds a worker busy for the drain test.
+ * body parsing and the field readers; sleep holds a worker busy for the drain test;
+ * open-tx leaves a transaction open.
  */
 int sys_http_echo(struct req *r);
 int sys_http_sleep(struct req *r);
+/* Opens a transaction and answers without ending it: what the worker's safety net is for. */
+int sys_http_open_tx(struct req *r);
 
 #endif

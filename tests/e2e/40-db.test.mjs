@@ -1,7 +1,7 @@
 // The database goes away and comes back: 503 problem meanwhile, recovery without a pool restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, stack, masterPid, waitFor, assertProblem } from './lib.mjs';
+import { req, stack, masterPid, waitFor, assertProblem, logText } from './lib.mjs';
 
 test('while MariaDB is down requests get 503, and they succeed again after it returns', async () => {
   const master = masterPid();
@@ -26,4 +26,13 @@ test('while MariaDB is down requests get 503, and they succeed again after it re
   assert.equal(masterPid(), master, 'the pool was not restarted');
   const m = /trellis_db_errors_total (\d+)/.exec((await req('GET', '/metrics')).text);
   assert.ok(Number(m[1]) > 0, 'database errors are counted');
+});
+
+// A handler that returns with its transaction open (a bug) must not hand it to the next
+// request: the worker rolls it back and logs the route, so the bug shows.
+test('a transaction a handler leaves open is rolled back and logged, not inherited', async () => {
+  const logged = logText().length;
+  const r = await req('POST', '/v1/_test/open-tx', { body: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 200, r.text);
+  await waitFor(() => /POST \/v1\/_test\/open-tx left a transaction open: rolled back/.test(logText().slice(logged)), { what: 'the log line' });
 });
