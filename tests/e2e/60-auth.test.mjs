@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
-import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, sqlAsync, sleep, logText, cli, assertProblem, adminWorld, post, put, patch } from './lib.mjs';
+import { req, json, bearer, login, superadmin, credentials, jwtSecret, newTenant, sql, sqlAsync, threadRunning, logText, cli, assertProblem, adminWorld, post, put, patch } from './lib.mjs';
 
 const key = () => new TextEncoder().encode(jwtSecret());
 const me = (token) => req('GET', '/v1/me', { headers: bearer(token) });
@@ -284,24 +284,16 @@ test('concurrent writes of one tenant: none deadlocks, every one is linked, the 
 test('a write chosen as the victim of a deadlock is run again, and answers as if alone', async () => {
   const w = await adminWorld('auditretry');
   const serial = `RETRY-${Date.now()}`;
-  const thread = async (like) => {
-    for (let i = 0; i < 400; i++) {
-      const id = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '${like}' LIMIT 1`);
-      if (id) return id;
-      await sleep(25);
-    }
-    throw new Error(`no thread runs ${like}`);
-  };
   const session = sqlAsync(`START TRANSACTION;
     INSERT INTO stats_pending (tenant_id, kind, sign) SELECT ${w.t.id}, 1, 1 FROM seq_1_to_50;
     SELECT seq FROM audit_heads WHERE tenant_id = ${w.t.id} FOR UPDATE;
     DO SLEEP(60);
     SELECT COUNT(*) FROM equipment WHERE tenant_id = ${w.t.id} FOR UPDATE;
     ROLLBACK`);
-  const sleeper = await thread('DO SLEEP(60)');
+  const sleeper = await threadRunning('DO SLEEP(60)');
   const logged = logText().length;
   const made = post('/v1/equipment', { serial }, w.admin);
-  await thread('%FROM audit_heads WHERE tenant_id%FOR UPDATE%'); // the write waits for the head
+  await threadRunning('%FROM audit_heads WHERE tenant_id%FOR UPDATE%'); // the write waits for the head
   sql(`KILL QUERY ${sleeper}`); // the session goes on, to the write's row
   const r = await made;
   await session;

@@ -4,7 +4,7 @@
 // region, availability, the ranking) and assignment refusing an ineligible engineer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, sql, sqlAsync, sleep, post, get, patch, assertProblem, assertSchema, newTenant, login, RFC3339_MS } from './lib.mjs';
+import { req, sql, sqlAsync, threadRunning, post, get, patch, assertProblem, assertSchema, newTenant, login, RFC3339_MS } from './lib.mjs';
 import { exampleC, ok, equipment } from './service.mjs';
 
 const counts = (tid) => sql(`SELECT (SELECT COUNT(*) FROM engineers WHERE tenant_id = ${tid}),
@@ -352,22 +352,14 @@ test('assignment checks eligibility: 422 with the reason, nothing written; an el
 test('an assignment waits for a change to the engineer that is committing, and sees it', async () => {
   const w = await network('engrace');
   const t = w.t1;
-  const thread = async (like) => {
-    for (let i = 0; i < 400; i++) {
-      const id = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '${like}' LIMIT 1`);
-      if (id) return id;
-      await sleep(25);
-    }
-    throw new Error(`no thread runs ${like}`);
-  };
   const before = sql(`SELECT version, IFNULL(assigned_engineer_id, 0) FROM tickets WHERE tenant_id = ${w.t.id} AND id = ${t.id}`);
   const session = sqlAsync(`START TRANSACTION;
     UPDATE engineers SET status = 'inactive', version = version + 1 WHERE tenant_id = ${w.t.id} AND id = ${w.h.id};
     DO SLEEP(60);
     COMMIT`);
-  const sleeper = await thread('DO SLEEP(60)');
+  const sleeper = await threadRunning('DO SLEEP(60)');
   const assigned = post(`/v1/tickets/${t.id}/assign`, { engineer_id: w.h.id }, w.admin);
-  await thread('%FROM engineers WHERE tenant_id%LOCK IN SHARE MODE%'); // the assignment waits
+  await threadRunning('%FROM engineers WHERE tenant_id%LOCK IN SHARE MODE%'); // the assignment waits
   sql(`KILL QUERY ${sleeper}`); // the session commits the deactivation
   await session;
   const r = await assigned;

@@ -79,6 +79,17 @@ export function logText() {
   return readFileSync(`${VAR}/log/trellis.log`, 'utf8');
 }
 
+// The id of the database thread (not this one) running a statement LIKE like, once one does:
+// for tests that interleave sessions by what the process list shows.
+export async function threadRunning(like) {
+  for (let i = 0; i < 400; i++) {
+    const id = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '${like}' LIMIT 1`);
+    if (id) return id;
+    await sleep(25);
+  }
+  throw new Error(`no thread runs ${like}`);
+}
+
 export async function waitFor(pred, { timeoutMs = 15000, stepMs = 50, what = 'condition' } = {}) {
   const end = Date.now() + timeoutMs;
   for (;;) {
