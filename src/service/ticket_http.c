@@ -164,6 +164,8 @@ static struct json_object *find(struct req *r, int for_update, int64_t *id, int6
     int rc;
 
     if (params_path_id(r, "id", id) != 0) {
+        if (for_update)
+            db_rollback(r->db); /* the caller's transaction ends with the answer */
         *status = not_found(r);
         return NULL;
     }
