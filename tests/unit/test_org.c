@@ -54,8 +54,11 @@ START_TEST(test_org_name_region)
     /* Unicode: no-break and other spaces are blank; C1 controls are controls */
     ck_assert_str_eq(org_check_name("\xc2\xa0\xc2\xa0"), "must not be blank");
     ck_assert_str_eq(org_check_name(" \xe2\x80\x83\xe3\x80\x80\xe2\x80\xaf"), "must not be blank");
-    ck_assert_str_eq(org_check_name("a\xc2\x85b"), "must not contain control characters");
-    ck_assert_ptr_null(org_check_name("a\xc2\xa0b"));    /* a space between words */
+    ck_assert_str_eq(org_check_name("a\xc2\x85"
+                                    "b"),
+                     "must not contain control characters");
+    ck_assert_ptr_null(org_check_name("a\xc2\xa0"
+                                      "b"));             /* a space between words */
     ck_assert_ptr_null(org_check_name("\xc2\xa9 ACME")); /* U+00A9, after the C1 range */
     ck_assert_ptr_null(org_check_name("\xe2\x80\x8b"));  /* U+200B: not White_Space */
     ck_assert_ptr_nonnull(org_check_name(long_name));
