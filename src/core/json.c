@@ -46,6 +46,16 @@ static int json_hex(unsigned char c)
     return json_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* The value of the four hex digits at s (checked by the caller). */
+static unsigned json_hex4(const unsigned char *s)
+{
+    unsigned v = 0;
+
+    for (int k = 0; k < 4; k++)
+        v = v << 4 | (unsigned)(json_digit(s[k]) ? s[k] - '0' : (s[k] | 0x20) - 'a' + 10);
+    return v;
+}
+
 /* Whether the integer digits d[0..n) (no sign) fit: json-c saturates silently
    past int64 (negative) and uint64 (positive). */
 static int json_int_fits(const unsigned char *d, size_t n, int neg)
@@ -122,7 +132,19 @@ static int json_lex(const unsigned char *s, size_t n, size_t *at, char *msg, siz
                         json_msg(msg, msglen, "\\u0000 in string at offset %zu", i);
                         return JSON_ESYNTAX;
                     }
-                    i += 6;
+                    /* a surrogate only as a pair (I-JSON): json-c would store U+FFFD */
+                    unsigned u = json_hex4(s + i + 2), lo = 0;
+                    if (u >= 0xd800 && u <= 0xdbff && n - i >= 12 && s[i + 6] == '\\' &&
+                        s[i + 7] == 'u' && json_hex(s[i + 8]) && json_hex(s[i + 9]) &&
+                        json_hex(s[i + 10]) && json_hex(s[i + 11]))
+                        lo = json_hex4(s + i + 8);
+                    if ((u >= 0xd800 && u <= 0xdbff && !(lo >= 0xdc00 && lo <= 0xdfff)) ||
+                        (u >= 0xdc00 && u <= 0xdfff)) {
+                        *at = i;
+                        json_msg(msg, msglen, "lone surrogate in string at offset %zu", i);
+                        return JSON_ESYNTAX;
+                    }
+                    i += lo ? 12 : 6;
                     continue;
                 }
                 size_t k = utf8_len(s + i, n - i);

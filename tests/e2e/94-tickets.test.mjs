@@ -351,6 +351,8 @@ test('bad ticket bodies name each field and write nothing', async () => {
   assert.deepEqual(await fields({ equipment_id: w.e123, severity: 'urgent', title: ' ' }), ['severity', 'title']);
   assert.deepEqual(await fields({ equipment_id: w.e123, severity: 'low', title: 't', description: 'x'.repeat(10001), colour: 'red' }), ['colour', 'description']);
   assert.deepEqual(await fields({ equipment_id: -1, severity: 'low', title: 't' }), ['equipment_id']);
+  // a lone surrogate is not text (JSON.stringify sends it as the escape \ud800)
+  assertProblem(await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 'a\ud800' }, w.admin), 400, 'malformed_json');
   // no-break spaces are blank; a C1 control is a control
   for (const [title, message] of [['\u00a0\u2003\u00a0', 'must not be blank'], ['a\u0085b', 'must not contain control characters']]) {
     const t = await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title }, w.admin);

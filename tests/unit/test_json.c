@@ -41,6 +41,7 @@ static const struct parse_ok {
     {DOC("-9223372036854775808"), json_type_int},
     {DOC("18446744073709551615"), json_type_int},
     {DOC("{\"\":1}"), json_type_object},
+    {DOC("\"\\uD83D\\uDE00\\ud83d\\ude00\""), json_type_string}, /* pairs, either case */
 };
 
 START_TEST(test_parse_ok)
@@ -111,6 +112,9 @@ static const struct parse_bad {
     {DOC("\"\\u12\""), JSON_ESYNTAX, NULL},
     {DOC("\"\\u12g4\""), JSON_ESYNTAX, NULL},
     {DOC("\"a\\u0000b\""), JSON_ESYNTAX, "\\u0000 in string at offset 2"},
+    {DOC("\"a\\ud800\""), JSON_ESYNTAX, "lone surrogate in string at offset 2"},
+    {DOC("\"\\udc00x\""), JSON_ESYNTAX, "lone surrogate in string at offset 1"},
+    {DOC("\"\\ud800\\u0041\""), JSON_ESYNTAX, "lone surrogate"},
     {DOC("{\"a\":1}\0"), JSON_ESYNTAX, "nul byte at offset 7"},
     {DOC("\"a\0b\""), JSON_ESYNTAX, "nul byte at offset 2"},
     {DOC("99999999999999999999"), JSON_ESYNTAX, "integer out of range at offset 0"},
