@@ -12,6 +12,7 @@
 #include "audit/audit.h"
 #include "catalog/benchdata.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -264,7 +265,7 @@ static int cmd_sla_sweep(struct cli *c, int argc, char **argv)
 {
     struct sweep_stats st;
     const char *slug = NULL;
-    int64_t at = ticket_now_ms(), tid = 0;
+    int64_t at = clock_real_ms(), tid = 0;
     int rc;
 
     for (int i = 1; i < argc; i += 2) {

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
@@ -386,7 +387,7 @@ int pages_http_tickets(struct req *r)
 
     if (st != 200 && st != 400)
         return page_api_problem(r);
-    rc = decorate(r, page_jget(d, "rows"), ticket_now_ms());
+    rc = decorate(r, page_jget(d, "rows"), clock_real_ms());
     if (rc)
         return problem_db(r, rc, "ticket names");
     json_object_object_add(d, "status_options",
@@ -816,7 +817,7 @@ static int ticket_page(struct req *r, int status, const char *error, struct json
 {
     struct json_object *t, *d, *events, *comments, *rows, *p, *f, *eng;
     struct names orgs;
-    int64_t now = ticket_now_ms(), id, want;
+    int64_t now = clock_real_ms(), id, want;
     int rc;
 
     if (page_api(r, ticket_http_get, NULL, NULL, &t))
@@ -963,7 +964,7 @@ void pages_equipment_tickets(struct req *r, struct json_object *d, struct json_o
             arena_printf(r->ar, "equipment_id=%lld&limit=%d", (long long)id, EQUIPMENT_TICKETS),
             NULL, &out) == 0) {
         rows = page_jget(out, "data");
-        if (decorate(r, rows, ticket_now_ms()) == 0)
+        if (decorate(r, rows, clock_real_ms()) == 0)
             page_jshare(d, "tickets", rows);
         json_object_object_add(d, "tickets_more",
                                JBOOL(json_str_field(out, "next_cursor") != NULL));

@@ -6,6 +6,7 @@
 
 #include "catalog/benchdata.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/rfc3339.h"
 #include "core/sb.h"
 #include "db/db.h"
@@ -378,7 +379,7 @@ static int make_tickets(struct db *db, struct arena *ar, int64_t tid, const stru
     struct db_res res;
     int rc = 0;
 
-    rfc3339_sql(ticket_now_ms(), now);
+    rfc3339_sql(clock_real_ms(), now);
     for (long long a = 1; rc == 0 && a <= m; a += BATCH) {
         long long b = a + BATCH - 1 < m ? a + BATCH - 1 : m, first;
 

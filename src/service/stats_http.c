@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
 #include "db/db.h"
@@ -281,7 +282,7 @@ int stats_http_equipment(struct req *r)
     struct region *regs;
     struct scope s;
     int64_t active = 0, retired = 0, open = 0, in = 0, expired = 0, none = 0, cur = 0, ended;
-    int64_t today = ticket_now_ms() / STATS_DAY_MS;
+    int64_t today = clock_real_ms() / STATS_DAY_MS;
     const char *today_s, *month_s;
     long long org;
     int rc, nregs = 0;

@@ -49,11 +49,6 @@ int ticket_transition_allowed(const char *from, const char *to)
     return 0;
 }
 
-int64_t ticket_now_ms(void)
-{
-    return clock_real_ms();
-}
-
 static struct json_object *id_or_null(const struct db_val *v)
 {
     return v->null ? NULL : json_object_new_int64(v->i);
@@ -473,7 +468,7 @@ int ticket_create(struct db *db, struct arena *ar, const struct ticket_new *in, 
     struct slapol sp = {0};
     struct json_object *out;
     const char *provenance = NULL, *now_sql, *after, *response = NULL, *resolve = NULL;
-    int64_t now = ticket_now_ms(), org_id = 0;
+    int64_t now = clock_real_ms(), org_id = 0;
     unsigned flags = in->flags;
     size_t before = fe->n;
     int rc, sev;

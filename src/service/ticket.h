@@ -94,9 +94,6 @@ int ticket_due_times(struct db *db, struct arena *ar, int64_t tenant_id, int64_t
 struct json_object *ticket_read(struct db *db, struct arena *ar, int64_t tenant_id, int64_t id,
                                 int for_update, int64_t *owner_org_id, int64_t *version, int *rc);
 
-/* Now, in milliseconds since the epoch. */
-int64_t ticket_now_ms(void);
-
 /* Registered statements (src/registry.c). */
 struct db_query;
 extern const struct db_query Q_TKT_TENANT_FLAGS, Q_TKT_EQUIPMENT, Q_TKT_TREE, Q_TKT_OWNER_RELS,

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
@@ -226,7 +227,6 @@ int ticket_http_status(struct req *r)
 {
     struct json_object *body, *t;
     const char *to = NULL, *note = NULL, *from, *now_sql;
-    char buf[RFC3339_SQL_LEN];
     int64_t id, version;
     int rc, st;
     struct jfield f[] = {
@@ -260,8 +260,7 @@ int ticket_http_status(struct req *r)
         return problem(r, PROB_INVALID_TRANSITION, "a ticket that is %s cannot become %s", from,
                        to);
     }
-    rfc3339_sql(ticket_now_ms(), buf);
-    now_sql = arena_strdup(r->ar, buf);
+    now_sql = rfc3339_sql_text(r->ar, clock_real_ms());
     rc = db_exec(r->db, r->ar, &Q_TKT_EVENT_INSERT, r->ctx.tenant_id, NULL, (long long)id, from, to,
                  (long long)r->ctx.user_id, note, now_sql);
     if (!rc)

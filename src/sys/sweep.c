@@ -25,7 +25,6 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
     struct slapol p = {0};
     struct json_object *prov, *before, *after;
     const char *target, *reason, *due_sql, *after_text, *response, *resolve;
-    char due[RFC3339_SQL_LEN];
     int64_t from, to, level, due_ms;
     int rc;
 
@@ -44,8 +43,7 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
     /* both passed: one escalation answers for both, recorded as the resolve breach */
     target = db_at(&t, 0, 4)->null ? "response" : "resolve";
     due_ms = db_at(&t, 0, 4)->null ? db_at(&t, 0, 3)->i : db_at(&t, 0, 4)->i;
-    rfc3339_sql(due_ms, due);
-    due_sql = arena_strdup(ar, due);
+    due_sql = rfc3339_sql_text(ar, due_ms);
     from = db_at(&t, 0, 0)->null ? 0 : db_at(&t, 0, 0)->i;
     level = db_at(&t, 0, 1)->i + 1;
     prov =
