@@ -307,17 +307,17 @@ static const char *text_problem(struct req *r, const char *v, size_t max, int mu
 
     if (n > max)
         return arena_printf(r->ar, "must be at most %zu characters (bytes); it has %zu", max, n);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)v[i];
-        size_t len = utf8_len((const unsigned char *)v + i, n - i);
-        if (!len)
-            return "must be text (UTF-8)";
-        if ((len == 1 && (c < 0x20 || c == 0x7f) &&
-             !(multiline && (c == '\n' || c == '\r' || c == '\t'))) ||
-            (len == 2 && c == 0xc2 && (unsigned char)v[i + 1] <= 0x9f)) /* C1 */
+    if (!utf8_valid(v, n))
+        return "must be text (UTF-8)";
+    /* the shared check, between the line breaks and tabs a multiline text may have */
+    for (const char *p = v;; p++) {
+        size_t k = multiline ? strcspn(p, "\r\n\t") : strlen(p);
+        if (utf8_has_control(p, k))
             return multiline ? "must not contain control characters"
                              : "must be one line without control characters";
-        i += len;
+        p += k;
+        if (!*p)
+            break;
     }
     return NULL;
 }
