@@ -322,10 +322,12 @@ static const char *text_problem(struct req *r, const char *v, size_t max, int mu
     return NULL;
 }
 
-/* The first line of text, cut at a character boundary to at most max bytes. */
+/* The first line of text, cut at a character boundary to at most max bytes, its tabs as
+ * spaces (a title is one line without control characters). */
 static const char *title_from(struct req *r, const char *text, size_t max)
 {
     size_t n = strcspn(text, "\r\n"), cut = 0;
+    char *t;
 
     while (cut < n) {
         size_t len = utf8_len((const unsigned char *)text + cut, n - cut);
@@ -333,7 +335,10 @@ static const char *title_from(struct req *r, const char *text, size_t max)
             break;
         cut += len;
     }
-    return arena_strndup(r->ar, text, cut);
+    t = arena_strndup(r->ar, text, cut);
+    for (char *p = t; (p = strchr(p, '\t')); p++)
+        *p = ' ';
+    return t;
 }
 
 static void add_error(struct json_object **errors, const char *field, const char *msg)

@@ -157,8 +157,12 @@ test('POST opens a ticket with source qr: the row, its first event, audit row an
   assert.equal((await phone.post(w.path, { ...REQUEST, title: 'Pump alarm', severity: 'critical', contact_name: '', contact_email: '' })).status, 200);
   const last = sql(`SELECT title, severity, COALESCE(reporter_name, 'NULL'), COALESCE(reporter_contact, 'NULL') FROM tickets WHERE tenant_id = ${w.t.id} ORDER BY id DESC LIMIT 1`);
   assert.equal(last, 'Pump alarm\tcritical\tNULL\tNULL');
+  // a tab in the description's first line is a space in the title made from it
+  await phone.get(w.path);
+  assert.equal((await phone.post(w.path, { ...REQUEST, description: 'Alarm\tcode 7\nsince noon' })).status, 200);
+  assert.equal(sql(`SELECT title FROM tickets WHERE tenant_id = ${w.t.id} ORDER BY id DESC LIMIT 1`), 'Alarm code 7');
   // the tenant's API sees the ticket on the equipment
-  assert.equal(Number(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id} AND equipment_id = ${w.eq.id} AND source = 'qr'`)), 2);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id} AND equipment_id = ${w.eq.id} AND source = 'qr'`)), 3);
 });
 
 test('a filled honeypot is thanked like a person and writes nothing', async () => {
