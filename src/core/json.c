@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,34 @@ static int json_int_fits(const unsigned char *d, size_t n, int neg)
     return memcmp(d, max, n) <= 0;
 }
 
+/* The members of each object, in the order the objects open: json-c keeps the last of
+   two members with one name, so a count above what it kept finds a duplicate. */
+struct json_shape {
+    struct arena *ar;
+    size_t n, cap;
+    size_t *members, *offset;
+};
+
+/* A new object opening at offset at: its index. */
+static size_t shape_open(struct json_shape *sh, size_t at)
+{
+    if (sh->n == sh->cap) {
+        size_t cap = sh->cap ? sh->cap * 2 : 16;
+        size_t *m = arena_alloc(sh->ar, cap * sizeof(*m)),
+               *o = arena_alloc(sh->ar, cap * sizeof(*o));
+        if (sh->n) {
+            memcpy(m, sh->members, sh->n * sizeof(*m));
+            memcpy(o, sh->offset, sh->n * sizeof(*o));
+        }
+        sh->members = m;
+        sh->offset = o;
+        sh->cap = cap;
+    }
+    sh->members[sh->n] = 0;
+    sh->offset[sh->n] = at;
+    return sh->n++;
+}
+
 /*
  * json-c 0.16, even with JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8,
  * accepts NaN, Infinity, "1.", single-quoted keys, raw control characters in
@@ -76,9 +105,11 @@ static int json_int_fits(const unsigned char *d, size_t n, int neg)
  * RFC 8259 and counts container depth; the structure is json-c's to check.
  * On an error, *at is its offset.
  */
-static int json_lex(const unsigned char *s, size_t n, size_t *at, char *msg, size_t msglen)
+static int json_lex(const unsigned char *s, size_t n, size_t *at, char *msg, size_t msglen,
+                    struct json_shape *sh)
 {
-    size_t i = 0, depth = 0;
+    /* with sh, the object open at each depth (SIZE_MAX: an array) */
+    size_t i = 0, depth = 0, open[JSON_MAX_DEPTH + 1];
 
     while (i < n) {
         unsigned char c = s[i];
@@ -90,12 +121,17 @@ static int json_lex(const unsigned char *s, size_t n, size_t *at, char *msg, siz
                 json_msg(msg, msglen, "nesting deeper than %d", JSON_MAX_DEPTH);
                 return JSON_EDEPTH;
             }
+            if (sh)
+                open[depth] = c == '{' ? shape_open(sh, i) : SIZE_MAX;
             i++;
         } else if (c == '}' || c == ']') {
             if (depth)
                 depth--;
             i++;
         } else if (json_ws(c) || c == ',' || c == ':') {
+            /* json-c has checked the structure: a colon ends a member's name */
+            if (sh && c == ':' && depth && open[depth] != SIZE_MAX)
+                sh->members[open[depth]]++;
             i++;
         } else if (c == '"') {
             for (i++;;) {
@@ -262,6 +298,32 @@ struct json_object *json_arena_own(struct arena *ar, struct json_object *obj)
     return obj;
 }
 
+/* The first object, in the order they open, holding fewer members than its text names
+   (two with one name), or SIZE_MAX. *k counts the objects walked. */
+static size_t json_dup_members(struct json_object *o, const struct json_shape *sh, size_t *k)
+{
+    size_t found = SIZE_MAX;
+
+    if (json_object_is_type(o, json_type_object)) {
+        size_t idx = (*k)++;
+        if (idx >= sh->n)
+            return SIZE_MAX;
+        if ((size_t)json_object_object_length(o) != sh->members[idx])
+            return idx;
+        json_object_object_foreach(o, key, val)
+        {
+            (void)key;
+            if ((found = json_dup_members(val, sh, k)) != SIZE_MAX)
+                return found;
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        size_t len = json_object_array_length(o);
+        for (size_t j = 0; j < len && found == SIZE_MAX; j++)
+            found = json_dup_members(json_object_array_get_idx(o, j), sh, k);
+    }
+    return found;
+}
+
 int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object **out, char *msg,
                size_t msglen)
 {
@@ -270,7 +332,8 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
     struct json_object *obj;
     enum json_tokener_error jerr;
     const char *nul;
-    size_t i, end, at;
+    struct json_shape shape = {.ar = ar};
+    size_t i, end, at, k;
     int rc;
 
     *out = NULL;
@@ -322,7 +385,7 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
             return JSON_EDEPTH;
         }
         /* A bad token at or before where json-c gave up says more than json-c does. */
-        rc = json_lex(s, len, &at, msg, msglen);
+        rc = json_lex(s, len, &at, msg, msglen, NULL);
         if (rc != JSON_OK && at <= end)
             return rc;
         switch (jerr) {
@@ -339,7 +402,11 @@ int json_parse(struct arena *ar, const char *buf, size_t len, struct json_object
         }
     }
 
-    rc = json_lex(s, end, &at, msg, msglen);
+    rc = json_lex(s, end, &at, msg, msglen, &shape);
+    if (rc == JSON_OK && (k = json_dup_members(obj, &shape, &(size_t){0})) != SIZE_MAX) {
+        json_msg(msg, msglen, "duplicate member name in the object at offset %zu", shape.offset[k]);
+        rc = JSON_ESYNTAX;
+    }
     if (rc == JSON_OK) {
         for (i = end; i < len && json_ws(s[i]); i++)
             ;

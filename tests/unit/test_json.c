@@ -42,6 +42,9 @@ static const struct parse_ok {
     {DOC("18446744073709551615"), json_type_int},
     {DOC("{\"\":1}"), json_type_object},
     {DOC("\"\\uD83D\\uDE00\\ud83d\\ude00\""), json_type_string}, /* pairs, either case */
+    /* one name in different objects, or as a value, is no duplicate */
+    {DOC("{\"a\":{\"a\":1},\"b\":[{\"a\":2},{\"a\":3,\"b\":\"a\"}],\"c\":{}}"), json_type_object},
+    {DOC("[{\"x:y\":1,\"x\":{\"y\":[]}},{\"x\":1}]"), json_type_array},
 };
 
 START_TEST(test_parse_ok)
@@ -122,6 +125,13 @@ static const struct parse_bad {
     {DOC("[-9223372036854775809]"), JSON_ESYNTAX, "integer out of range at offset 1"},
     {DOC("\xef\xbb\xbf{}"), JSON_ESYNTAX, "unexpected character at offset 0"}, /* BOM */
     {DOC("{}\xc2\xa0"), JSON_ESYNTAX, NULL},
+    /* I-JSON: json-c would keep the last of two members with one name */
+    {DOC("{\"a\":1,\"a\":2}"), JSON_ESYNTAX, "duplicate member name in the object at offset 0"},
+    {DOC("{\"a\":1,\"\\u0061\":2}"), JSON_ESYNTAX, "duplicate member name"},
+    {DOC("[{}, {\"b\":{\"c\":1}, \"d\":[{\"e\":1,\"e\":{}}]}]"), JSON_ESYNTAX,
+     "duplicate member name in the object at offset 24"},
+    {DOC("{\"a\":{\"x\":1},\"a\":{\"y\":1,\"y\":2}}"), JSON_ESYNTAX,
+     "duplicate member name in the object at offset 0"},
     /* UTF-8 json-c catches itself. */
     {DOC("\"\xff\""), JSON_EUTF8, "invalid utf-8 at offset 1"},
     {DOC("\"\x80\""), JSON_EUTF8, NULL},
