@@ -86,3 +86,37 @@ int utf8_valid(const char *s, size_t n)
             return 0;
     return 1;
 }
+
+static int text_break(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\r';
+}
+
+int utf8_text_has_control(const char *s, size_t n)
+{
+    size_t i = 0, k;
+
+    while (i < n) {
+        for (k = i; k < n && !text_break((unsigned char)s[k]); k++)
+            ;
+        if (utf8_has_control(s + i, k - i))
+            return 1;
+        i = k + 1;
+    }
+    return 0;
+}
+
+int utf8_text_is_blank(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+
+    while (i < n) {
+        if (text_break(p[i]))
+            k = 1;
+        else if (!(k = space_len(p + i, n - i)))
+            return 0;
+        i += k;
+    }
+    return 1;
+}

@@ -18,4 +18,9 @@ int utf8_has_control(const char *s, size_t n);
  * White_Space characters that are not controls. Empty is blank. */
 int utf8_is_blank(const char *s, size_t n);
 
+/* For texts of several lines (descriptions, comments, notes): as utf8_has_control and
+ * utf8_is_blank, with tabs and line breaks (CR, LF) as text and as blank. */
+int utf8_text_has_control(const char *s, size_t n);
+int utf8_text_is_blank(const char *s, size_t n);
+
 #endif

@@ -309,16 +309,9 @@ static const char *text_problem(struct req *r, const char *v, size_t max, int mu
         return arena_printf(r->ar, "must be at most %zu characters (bytes); it has %zu", max, n);
     if (!utf8_valid(v, n))
         return "must be text (UTF-8)";
-    /* the shared check, between the line breaks and tabs a multiline text may have */
-    for (const char *p = v;; p++) {
-        size_t k = multiline ? strcspn(p, "\r\n\t") : strlen(p);
-        if (utf8_has_control(p, k))
-            return multiline ? "must not contain control characters"
-                             : "must be one line without control characters";
-        p += k;
-        if (!*p)
-            break;
-    }
+    if (multiline ? utf8_text_has_control(v, n) : utf8_has_control(v, n))
+        return multiline ? "must not contain control characters"
+                         : "must be one line without control characters";
     return NULL;
 }
 

@@ -12,6 +12,7 @@
 #include "core/flags.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "org/org.h"
 #include "service/coverage.h"
@@ -449,13 +450,20 @@ static void check_input(struct arena *ar, const struct ticket_new *in, struct fi
         field_errors_add(ar, fe, "title", "%s", why);
     if (in->description && strlen(in->description) > TICKET_DESCRIPTION_MAX)
         field_errors_add(ar, fe, "description", "must be at most %d bytes", TICKET_DESCRIPTION_MAX);
+    else if (in->description && utf8_text_has_control(in->description, strlen(in->description)))
+        field_errors_add(ar, fe, "description", "must not contain control characters");
     if (!in->source || (strcmp(in->source, "api") != 0 && strcmp(in->source, "qr") != 0))
         field_errors_add(ar, fe, "source", "must be api or qr");
     if (in->reporter_name && strlen(in->reporter_name) > TICKET_REPORTER_MAX)
         field_errors_add(ar, fe, "reporter_name", "must be at most %d bytes", TICKET_REPORTER_MAX);
+    else if (in->reporter_name && utf8_has_control(in->reporter_name, strlen(in->reporter_name)))
+        field_errors_add(ar, fe, "reporter_name", "must be one line without control characters");
     if (in->reporter_contact && strlen(in->reporter_contact) > TICKET_CONTACT_MAX)
         field_errors_add(ar, fe, "reporter_contact", "must be at most %d bytes",
                          TICKET_CONTACT_MAX);
+    else if (in->reporter_contact &&
+             utf8_has_control(in->reporter_contact, strlen(in->reporter_contact)))
+        field_errors_add(ar, fe, "reporter_contact", "must be one line without control characters");
     if (in->equipment_id <= 0)
         field_errors_add(ar, fe, "equipment_id", "must be a positive id");
 }

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "http/list.h"
 #include "http/params.h"
@@ -237,9 +238,13 @@ int ticket_http_status(struct req *r)
     rc = req_json_body(r, &body);
     if (rc)
         return rc;
-    if (json_read_fields(r->ar, body, f, 2, &r->field_errors) == 0 &&
-        check_enum(to, ticket_statuses))
-        field_errors_add(r->ar, &r->field_errors, "status", "is not a ticket status");
+    if (json_read_fields(r->ar, body, f, 2, &r->field_errors) == 0) {
+        if (check_enum(to, ticket_statuses))
+            field_errors_add(r->ar, &r->field_errors, "status", "is not a ticket status");
+        if (note && utf8_text_has_control(note, strlen(note)))
+            field_errors_add(r->ar, &r->field_errors, "note",
+                             "must not contain control characters");
+    }
     if (r->field_errors.n)
         return problem(r, PROB_VALIDATION, "the body has invalid fields");
     rc = db_begin(r->db);
@@ -383,9 +388,13 @@ int ticket_http_comment_create(struct req *r)
     rc = req_json_body(r, &body);
     if (rc)
         return rc;
-    if (json_read_fields(r->ar, body, f, 1, &r->field_errors) == 0 &&
-        strspn(text, " \t\r\n") == strlen(text))
-        field_errors_add(r->ar, &r->field_errors, "body", "must not be blank");
+    if (json_read_fields(r->ar, body, f, 1, &r->field_errors) == 0) {
+        if (utf8_text_is_blank(text, strlen(text)))
+            field_errors_add(r->ar, &r->field_errors, "body", "must not be blank");
+        else if (utf8_text_has_control(text, strlen(text)))
+            field_errors_add(r->ar, &r->field_errors, "body",
+                             "must not contain control characters");
+    }
     if (r->field_errors.n)
         return problem(r, PROB_VALIDATION, "the body has invalid fields");
     rc = db_begin(r->db);

@@ -133,6 +133,10 @@ test('the workflow: allowed transitions, the history with who and when, the cloc
     assertProblem(await post(`/v1/tickets/${t.id}/status`, { status }, w.admin), 400, code);
   }
   assertProblem(await post(`/v1/tickets/${t.id}/status`, { status: 'acknowledged', note: 'x'.repeat(501) }, w.admin), 400, 'validation_failed');
+  // a note may have lines and tabs, not a terminal's escape
+  const esc = await post(`/v1/tickets/${t.id}/status`, { status: 'acknowledged', note: 'ok\n\t\u001b[2J' }, w.admin);
+  assertProblem(esc, 400, 'validation_failed');
+  assert.deepEqual(esc.json.errors, [{ field: 'note', message: 'must not contain control characters' }]);
   assertProblem(await post('/v1/tickets/999999/status', { status: 'acknowledged' }, w.admin), 404, 'not_found');
 });
 
@@ -149,7 +153,14 @@ test('comments and assignment', async () => {
   assert.deepEqual(ok(await get(`/v1/tickets/${t.id}/comments?cursor=${l.next_cursor}`, w.admin), 200).data.map((x) => x.body), ['Second']);
   assertProblem(await post(`/v1/tickets/${t.id}/comments`, { body: '  ' }, w.admin), 400, 'validation_failed');
   assertProblem(await post(`/v1/tickets/${t.id}/comments`, {}, w.admin), 400, 'validation_failed');
+  // lines, tabs and Unicode spaces alone are blank; BEL and ESC are controls, a tab is not
+  for (const [body, message] of [['\u00a0\n\t\u2003\r\n', 'must not be blank'], ['ding\u0007', 'must not contain control characters'], ['a\n\u001b[31mred', 'must not contain control characters']]) {
+    const bad = await post(`/v1/tickets/${t.id}/comments`, { body }, w.admin);
+    assertProblem(bad, 400, 'validation_failed');
+    assert.deepEqual(bad.json.errors, [{ field: 'body', message }]);
+  }
   assert.equal(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${w.t.id} AND action = 'ticket.comment'`), '2');
+  ok(await post(`/v1/tickets/${t.id}/comments`, { body: 'Step 1:\tunplug\r\nStep 2:\tcheck' }, w.admin));
 
   const e1 = engineer(w.t.id);
   const off = engineer(w.t.id, 'inactive');
@@ -353,6 +364,14 @@ test('bad ticket bodies name each field and write nothing', async () => {
   assert.deepEqual(await fields({ equipment_id: -1, severity: 'low', title: 't' }), ['equipment_id']);
   // a lone surrogate is not text (JSON.stringify sends it as the escape \ud800)
   assertProblem(await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 'a\ud800' }, w.admin), 400, 'malformed_json');
+  // a description may have lines and tabs, not other controls
+  const texts = await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title: 't', description: 'fine\n\tindented\u0007' }, w.admin);
+  assertProblem(texts, 400, 'validation_failed');
+  assert.deepEqual(texts.json.errors, [{ field: 'description', message: 'must not contain control characters' }]);
+  // two members with one name: which one counts would be a guess (I-JSON refuses them)
+  const dup = await req('POST', '/v1/tickets', { headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/json' }, body: `{"equipment_id":${w.e123},"severity":"low","title":"a","title":"b"}` });
+  assertProblem(dup, 400, 'malformed_json');
+  assert.match(dup.json.detail, /duplicate member name in the object at offset 0/);
   // no-break spaces are blank; a C1 control is a control
   for (const [title, message] of [['\u00a0\u2003\u00a0', 'must not be blank'], ['a\u0085b', 'must not contain control characters']]) {
     const t = await post('/v1/tickets', { equipment_id: w.e123, severity: 'low', title }, w.admin);

@@ -9,6 +9,7 @@ int main(void)
     int failed;
 
     srunner_add_suite(sr, sb_suite());
+    srunner_add_suite(sr, utf8_suite());
     srunner_add_suite(sr, url_suite());
     srunner_add_suite(sr, json_suite());
     srunner_add_suite(sr, tmpl_suite());

@@ -24,6 +24,7 @@ void unit_doc_matches(const char *doc, const char *marker, const char *data,
 
 Suite *arena_suite(void);
 Suite *sb_suite(void);
+Suite *utf8_suite(void);
 Suite *url_suite(void);
 Suite *json_suite(void);
 Suite *tmpl_suite(void);
