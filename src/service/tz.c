@@ -414,8 +414,7 @@ bad:
 
 /* ---- names, files and the cache ------------------------------------------------------- */
 
-/* A relative path of components of [A-Za-z0-9_+-.], none starting with a dot. */
-static int name_ok(const char *name)
+int tz_name_ok(const char *name)
 {
     size_t n = strlen(name);
     int at_start = 1;
@@ -425,6 +424,7 @@ static int name_ok(const char *name)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char ch = name[i];
+        int alpha = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
 
         if (ch == '/') {
             if (at_start)
@@ -432,10 +432,10 @@ static int name_ok(const char *name)
             at_start = 1;
             continue;
         }
-        if (at_start && ch == '.')
-            return 0; /* ".", "..", hidden files */
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '_' || ch == '+' || ch == '-' || ch == '.'))
+        /* a letter first keeps out ".", "..", hidden files and zone.tab's kin */
+        if (at_start && !alpha)
+            return 0;
+        if (!(alpha || (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '-'))
             return 0;
         at_start = 0;
     }
@@ -485,7 +485,7 @@ int tz_get(const char *name, const struct tz **out)
     int rc;
 
     *out = NULL;
-    if (!name || !name_ok(name))
+    if (!name || !tz_name_ok(name))
         return TZ_ENAME;
     for (z = cache; z; z = z->next)
         if (strcmp(z->name, name) == 0) {

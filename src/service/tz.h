@@ -33,6 +33,10 @@ enum {
 #define TZ_DIR      "/usr/share/zoneinfo" /* unless $TZDIR names another */
 #define TZ_NAME_MAX 128
 
+/* Whether name reads as an IANA zone name: components of [A-Za-z0-9_+-], each starting
+ * with a letter, at most TZ_NAME_MAX bytes, not "localtime". Says nothing of the file. */
+int tz_name_ok(const char *name);
+
 /* The zone called name ("Europe/Skopje"), loaded once per process: TZ_OK or a TZ_E* code. */
 int tz_get(const char *name, const struct tz **out);
 

@@ -576,6 +576,11 @@ START_TEST(test_tz_names)
         "Europe Skopje",
         "Europe/Skopje;",
         "\xc3\xa9t\xc3\xa9",
+        /* the tenant's rule too: a letter first, no dots */
+        "zone.tab",
+        "Europe/Skopje.bak",
+        "Etc/_UTC",
+        "2024/Zone",
     };
     const struct tz *z, *again;
     char dir[] = "/tmp/trellis-tz-XXXXXX", path[256];
