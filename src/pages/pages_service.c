@@ -273,7 +273,8 @@ static int qr_page(struct req *r, int status, const struct db_res *res, struct j
                            page_options(ticket_severities, sev ? sev : "medium"));
     json_object_object_add(d, "form", f);
     if (errors) {
-        json_object_object_add(d, "errors", errors);
+        /* the caller's arena owns errors too */
+        json_object_object_add(d, "errors", json_object_get(errors));
         json_object_object_add(d, "error",
                                JSTR("The request was not sent: correct the fields marked below."));
     }

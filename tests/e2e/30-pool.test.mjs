@@ -1,7 +1,7 @@
 // The worker pool under load: killed workers, reloads, recycling and crash loops fail no request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { masterPid, workerPids, workersWanted, loadLoop, sleep, waitFor, logText, req } from './lib.mjs';
+import { masterPid, workerPids, killWorker, workersWanted, loadLoop, sleep, waitFor, logText, req } from './lib.mjs';
 
 const settle = () => waitFor(() => workerPids().length === workersWanted(), { what: 'a full pool' });
 
@@ -12,7 +12,7 @@ test('a killed worker is replaced at once and no request fails', async () => {
   await sleep(300);
   for (let i = 0; i < 5; i++) {
     const pids = workerPids(master);
-    process.kill(pids[i % pids.length], 'SIGKILL');
+    killWorker(pids[i % pids.length], 'SIGKILL');
     await sleep(250);
   }
   await sleep(300);
@@ -59,7 +59,7 @@ test('a worker that dies in a loop is restarted with back-off, and the master sa
   await settle();
   const master = masterPid();
   for (let round = 0; round < 4; round++) {
-    for (const p of workerPids(master)) process.kill(p, 'SIGSEGV');
+    for (const p of workerPids(master)) killWorker(p, 'SIGSEGV');
     await sleep(40);
   }
   await waitFor(() => /crash loop, restarting in \d/.test(logText()), { what: 'the back-off log line' });

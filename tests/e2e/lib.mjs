@@ -1,5 +1,5 @@
 // Shared helpers for the end-to-end suites: the stack `./dev test` started, over real HTTP.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, appendFileSync } from 'node:fs';
 import { execFile, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import assert from 'node:assert/strict';
@@ -64,6 +64,13 @@ export function workerPids(master = masterPid()) {
   const f = `/proc/${master}/task/${master}/children`;
   if (!existsSync(f)) return [];
   return readFileSync(f, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+// Kills a worker on purpose, noting its pid where ./dev test's "workers" suite looks:
+// every other worker that dies of a signal or a non-zero exit fails that suite.
+export function killWorker(pid, signal) {
+  appendFileSync(`${VAR}/log/killed-on-purpose`, `${pid}\n`);
+  process.kill(pid, signal);
 }
 
 export function workersWanted() {
