@@ -278,6 +278,12 @@ static int cmd_sla_sweep(struct cli *c, int argc, char **argv)
         else if (rfc3339_parse(argv[i + 1], &at) != 0) {
             fprintf(stderr, "trellis: --at: '%s' is not an RFC 3339 time\n", argv[i + 1]);
             return 2;
+        } else if (at > DB_TIME_MAX_MS) {
+            fprintf(stderr,
+                    "trellis: --at: '%s' is after 2038-01-19T03:14:07Z, the last time "
+                    "the database stores\n",
+                    argv[i + 1]);
+            return 2;
         }
     }
     if (connect_db(c) != 0)
@@ -293,10 +299,15 @@ static int cmd_sla_sweep(struct cli *c, int argc, char **argv)
     }
     rc = sweep_run(c->db, &c->ar, at, tid, &st, stdout);
     printf("sla-sweep: %lld breached, %lld escalated, %lld recorded with nowhere to go, "
-           "%lld skipped\n",
-           st.checked, st.escalated, st.recorded, st.skipped);
+           "%lld skipped, %lld failed\n",
+           st.checked, st.escalated, st.recorded, st.skipped, st.failed);
     if (rc) {
         fprintf(stderr, "trellis: database error: %s\n", db_errmsg(c->db));
+        return 1;
+    }
+    if (st.failed) {
+        fprintf(stderr, "trellis: %lld tickets not escalated (above); the next run tries again\n",
+                st.failed);
         return 1;
     }
     return 0;

@@ -27,6 +27,10 @@ enum {
     DB_ERR = -8,       /* anything else */
 };
 
+/* The last instant a TIMESTAMP(3) column holds (2038-01-19T03:14:07.999Z): the schema's times
+   are TIMESTAMPs, so nothing later can be written. */
+#define DB_TIME_MAX_MS 2147483647999LL
+
 enum {
     DBQ_TENANT = 1 << 0, /* the context's tenant is bound by the helper (db_tenant_param) */
     DBQ_GLOBAL = 1 << 1, /* deliberately not tenant-scoped (tenants, migrations, health) */

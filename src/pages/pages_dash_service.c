@@ -529,11 +529,12 @@ static int64_t next_due(const struct trow *t, const char **which)
     return t->resolve_due;
 }
 
-/* Breached: open, and the unanswered response target or the resolve target has passed. */
+/* Breached: open, and the unanswered response target or the resolve target has passed (due
+   at now is not yet late). */
 static int breached(const struct trow *t, int64_t now)
 {
-    return (!t->responded && t->response_due && t->response_due <= now) ||
-           (t->resolve_due && t->resolve_due <= now);
+    return (!t->responded && t->response_due && t->response_due < now) ||
+           (t->resolve_due && t->resolve_due < now);
 }
 
 static int due_soon(const struct trow *t, int64_t now)
@@ -541,7 +542,7 @@ static int due_soon(const struct trow *t, int64_t now)
     const char *which;
     int64_t due = next_due(t, &which);
 
-    return !breached(t, now) && due > now && due <= now + DAY_MS;
+    return !breached(t, now) && due >= now && due <= now + DAY_MS;
 }
 
 static int trow_due_cmp(const void *a, const void *b)

@@ -248,7 +248,7 @@ static struct json_object *target(struct req *r, struct json_object *t, const ch
         badge = "warn";
     } else if (!due) {
         state = "no due time";
-    } else if (now < d) {
+    } else if (now <= d) {
         state = arena_printf(r->ar, "%s left", span_text(r, d - now));
         badge = "ok";
     } else {

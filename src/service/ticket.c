@@ -151,13 +151,15 @@ struct json_object *ticket_read(struct db *db, struct arena *ar, int64_t tenant_
     return json_arena_own(ar, ticket_row_json(ar, &res, 0, &esc, 0));
 }
 
-/* A due time in SQL form, or NULL when the clock is paused, beyond the horizon or off. */
+/* A due time in SQL form, or NULL when the clock is paused, beyond the horizon or what the
+   database stores, or off. */
 static const char *due_sql(struct arena *ar, const struct slapol *p, int64_t start,
                            const struct sla_span *pauses, size_t npauses, int64_t minutes)
 {
     int64_t due;
 
-    if (!p->id || sla_due(p->cal, start, pauses, npauses, minutes * 60000, &due) != SLA_OK)
+    if (!p->id || sla_due(p->cal, start, pauses, npauses, minutes * 60000, &due) != SLA_OK ||
+        due > DB_TIME_MAX_MS)
         return NULL;
     return rfc3339_sql_text(ar, due);
 }

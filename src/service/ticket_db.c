@@ -133,8 +133,8 @@ const struct db_query Q_TKT_LIST = {
     "?) AND (? = 0 OR t.equipment_id = ?) AND (? = 0 OR t.responsible_org_id = ? OR "
     "e.owner_org_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM ticket_escalations x WHERE "
     "x.tenant_id = t.tenant_id AND x.ticket_id = t.id) OR (t.status NOT IN ('resolved', "
-    "'closed') AND ((t.responded_at IS NULL AND t.response_due_at <= NOW(3)) OR "
-    "t.resolve_due_at <= NOW(3)))) ORDER BY t.id LIMIT ?",
+    "'closed') AND ((t.responded_at IS NULL AND t.response_due_at < NOW(3)) OR "
+    "t.resolve_due_at < NOW(3)))) ORDER BY t.id LIMIT ?",
     "LLssssLLLLLLLii",
     TKT_COL_TYPES,
     DBQ_TENANT,
@@ -147,7 +147,7 @@ const struct db_query Q_TKT_LIST = {
     "OR " x ".responsible_org_id = ?) AND (? = 0 OR " x ".equipment_id = ?) AND (? = 0 OR "        \
     "EXISTS (SELECT 1 FROM ticket_escalations z WHERE z.tenant_id = " x ".tenant_id AND "          \
     "z.ticket_id = " x ".id) OR (" x ".status NOT IN ('resolved', 'closed') AND ((" x              \
-    ".responded_at IS NULL AND " x ".response_due_at <= NOW(3)) OR " x ".resolve_due_at <= "       \
+    ".responded_at IS NULL AND " x ".response_due_at < NOW(3)) OR " x ".resolve_due_at < "         \
     "NOW(3))))"
 
 /*
@@ -285,7 +285,7 @@ const struct db_query Q_TKT_SWEEP_TENANTS = {
 const struct db_query Q_TKT_SWEEP_DUE = {
     "ticket.sweep_due",
     "SELECT t.id FROM tickets t WHERE t.tenant_id = ? AND t.status = ? AND t.id > ? AND "
-    "((t.responded_at IS NULL AND t.response_due_at <= ?) OR (t.resolve_due_at <= ? AND NOT "
+    "((t.responded_at IS NULL AND t.response_due_at < ?) OR (t.resolve_due_at < ? AND NOT "
     "EXISTS (SELECT 1 FROM ticket_escalations x WHERE x.tenant_id = t.tenant_id AND "
     "x.ticket_id = t.id AND x.target = 'resolve'))) ORDER BY t.id LIMIT ?",
     "LsLssi",
@@ -300,9 +300,9 @@ const struct db_query Q_TKT_SWEEP_DUE = {
 const struct db_query Q_TKT_SWEEP_LOCK = {
     "ticket.sweep_lock",
     "SELECT t.responsible_org_id, t.escalation_level, t.policy_provenance, "
-    "IF(t.responded_at IS NULL AND t.response_due_at <= ?, "
+    "IF(t.responded_at IS NULL AND t.response_due_at < ?, "
     "CAST(ROUND(UNIX_TIMESTAMP(t.response_due_at) * 1000) AS SIGNED), NULL), "
-    "IF(t.resolve_due_at <= ? AND NOT EXISTS (SELECT 1 FROM ticket_escalations x WHERE "
+    "IF(t.resolve_due_at < ? AND NOT EXISTS (SELECT 1 FROM ticket_escalations x WHERE "
     "x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND x.target = 'resolve'), "
     "CAST(ROUND(UNIX_TIMESTAMP(t.resolve_due_at) * 1000) AS SIGNED), NULL) FROM tickets t "
     "WHERE t.tenant_id = ? AND t.id = ? AND t.status NOT IN ('resolved', 'closed') FOR "
@@ -321,14 +321,15 @@ const struct db_query Q_TKT_ESC_INSERT = {
     DBQ_TENANT,
 };
 
-/* After an escalation: the new org (NULL keeps it), the level, no response yet, its policy. */
+/* After an escalation: the new org (NULL keeps it), the level, no response yet, and with a new
+   org (0 keeps the policy) its policy, NULL when it has none. */
 const struct db_query Q_TKT_ESCALATE = {
     "ticket.escalate",
     "UPDATE tickets SET responsible_org_id = COALESCE(?, responsible_org_id), "
-    "escalation_level = ?, responded_at = NULL, sla_policy_id = IF(? IS NULL, "
-    "sla_policy_id, ?), response_due_at = ?, resolve_due_at = ?, version = version + 1 WHERE "
-    "tenant_id = ? AND id = ?",
-    "NLNNssLL",
+    "escalation_level = ?, responded_at = NULL, sla_policy_id = IF(? = 0, sla_policy_id, ?), "
+    "response_due_at = ?, resolve_due_at = ?, version = version + 1 WHERE tenant_id = ? AND "
+    "id = ?",
+    "NLLNssLL",
     "",
     DBQ_TENANT,
 };

@@ -65,12 +65,13 @@ static int escalate(struct db *db, struct arena *ar, int64_t tenant_id, int64_t 
     if (!rc && to)
         rc = slapol_for_org(db, ar, NULL, tenant_id, to, &p);
     /* the due times with the escalation just written, then one UPDATE (the rollups' trigger
-       runs once) */
-    if (!rc)
+       runs once); an organization with no policy and no default: no policy, no due times */
+    response = resolve = NULL;
+    if (!rc && (!to || p.id))
         rc = ticket_due_times(db, ar, tenant_id, id, p.id, &response, &resolve);
     if (!rc)
         rc = db_exec(db, ar, &Q_TKT_ESCALATE, tenant_id, NULL, (long long)to, (long long)level,
-                     (long long)p.id, (long long)p.id, response, resolve, (long long)id);
+                     (long long)to, (long long)p.id, response, resolve, (long long)id);
     if (rc)
         goto fail;
     after = ticket_read(db, ar, tenant_id, id, 0, NULL, NULL, &rc);
@@ -120,9 +121,15 @@ static int sweep_status(struct db *db, struct arena *ar, struct arena *one, int6
             st->checked++;
             rc = escalate(db, one, tid, id, at, at_ms);
             arena_reset(one);
-            if (rc < 0)
+            /* one ticket's failure stops the sweep only when the others would fail too */
+            if (rc == DB_EUNAVAIL || rc == DB_EBUG)
                 return rc;
-            if (rc == 1)
+            if (rc < 0) {
+                st->failed++;
+                if (log)
+                    fprintf(log, "tenant %lld ticket %lld: not escalated: %s\n", (long long)tid,
+                            (long long)id, db_errmsg(db));
+            } else if (rc == 1)
                 st->escalated++;
             else if (rc == 2)
                 st->recorded++;

@@ -1,6 +1,7 @@
 // trellis sla-sweep end to end: Example C's breach escalates DL1 -> D1, the fresh response
 // target breached escalates D1 -> M1, the end of the chain is recorded once; running again
-// changes nothing; --at; a ticket with no chain, an answered one, a resolved one; bad options.
+// changes nothing; --at; a ticket with no chain, an answered one, a resolved one; the due
+// instant itself; an organization with no policy; one ticket failing; bad options.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, post, get, cli, assertSchema } from './lib.mjs';
@@ -118,12 +119,79 @@ test('no chain, answered in time, resolved: what the sweep does with each', asyn
   assert.equal(sweep(w, plus(nochain.created_at, 241)).breached, 0);
 });
 
+test('a target is breached after its due instant, not at it', async () => {
+  const w = await world('sweepedge');
+  const t = await w.ticket();
+  const before = state(w);
+  assert.equal(sweep(w, t.response_due_at).breached, 0);
+  assert.equal(state(w), before);
+  const s = sweep(w, iso(Date.parse(t.response_due_at) + 1));
+  assert.deepEqual([s.breached, s.escalated], [1, 1]);
+});
+
+test('a fresh target past 2038-01-19T03:14:07Z, the schema\'s last instant, is stored as none', async () => {
+  const w = await world('sweep2038');
+  const t = await w.ticket();
+  const s = sweep(w, '2038-01-19T03:00:00Z');
+  assert.deepEqual([s.breached, s.escalated], [1, 1]);
+  const g = ok(await get(`/v1/tickets/${t.id}`, w.admin), 200);
+  // D1's fresh response target would be 04:00; the resolve breach was recorded with it
+  assert.deepEqual([g.responsible_org_id, g.response_due_at, g.escalations[0].at], [w.d1.id, null, '2038-01-19T03:00:00.000Z']);
+});
+
+test('escalated to an organization with no SLA policy and no default: no policy, no due times', async () => {
+  const w = await exampleC('sweepnopol', { service_policies: true, resp_org_assignment: true });
+  await w.coverage(true);
+  const dl1pol = await w.policy({ name: 'DL1 terms', org_id: w.dl1.id });
+  const t = await w.ticket();
+  assert.equal(t.sla_policy_id, dl1pol.id);
+  const at = plus(t.created_at, 61);
+  assert.equal(sweep(w, at).escalated, 1);
+  const g = ok(await get(`/v1/tickets/${t.id}`, w.admin), 200);
+  assert.deepEqual([g.responsible_org_id, g.sla_policy_id, g.response_due_at, g.resolve_due_at],
+    [w.d1.id, null, null, null]);
+  // with no target left it never escalates again
+  assert.equal(sweep(w, plus(t.created_at, 100000)).breached, 0);
+});
+
+test('a ticket whose escalation fails is rolled back and counted; the others are still swept', async () => {
+  const w = await world('sweepfail');
+  const a = await w.ticket();
+  const b = await w.ticket();
+  const before = sql(`SELECT CONCAT_WS(':', version, escalation_level) FROM tickets WHERE tenant_id = ${w.t.id} AND id = ${a.id}`);
+  // the database refuses a's escalation row (level NOT NULL), as a data error would
+  const trig = `sweep_fail_${process.pid}`;
+  sql(`CREATE TRIGGER ${trig} BEFORE INSERT ON ticket_escalations FOR EACH ROW SET NEW.level = IF(NEW.tenant_id = ${w.t.id} AND NEW.ticket_id = ${a.id}, NULL, NEW.level)`);
+  let r;
+  try {
+    r = cli('sla-sweep', '--at', plus(b.created_at, 61), '--tenant', w.t.slug);
+  } finally {
+    sql(`DROP TRIGGER ${trig}`);
+  }
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, new RegExp(`ticket ${a.id}: not escalated: `));
+  assert.match(r.out, new RegExp(`ticket ${b.id}: escalated`));
+  assert.match(r.out, /sla-sweep: 2 breached, 1 escalated, 0 recorded with nowhere to go, 0 skipped, 1 failed/);
+  assert.match(r.out, /1 tickets not escalated \(above\); the next run tries again/);
+  assert.equal(sql(`SELECT CONCAT_WS(':', version, escalation_level) FROM tickets WHERE tenant_id = ${w.t.id} AND id = ${a.id}`), before);
+  assert.equal(sql(`SELECT COUNT(*) FROM outbox_events WHERE tenant_id = ${w.t.id} AND event_type = 'ticket.escalated'`), '1');
+  // the next run takes a
+  const s = sweep(w, plus(b.created_at, 61));
+  assert.deepEqual([s.breached, s.escalated], [1, 1]);
+  assert.match(s.out, new RegExp(`ticket ${a.id}: escalated`));
+});
+
 test('sla-sweep: without --tenant it walks every tenant; bad options', async () => {
   const r = cli('sla-sweep', '--at', '2000-01-01T00:00:00Z');
   assert.equal(r.status, 0, r.out);
-  assert.match(r.out, /sla-sweep: 0 breached, 0 escalated, 0 recorded with nowhere to go, 0 skipped/);
+  assert.match(r.out, /sla-sweep: 0 breached, 0 escalated, 0 recorded with nowhere to go, 0 skipped, 0 failed/);
   assert.equal(cli('sla-sweep', '--at', 'tomorrow').status, 2);
   assert.equal(cli('sla-sweep', '--at').status, 2);
   assert.equal(cli('sla-sweep', '--when', '2000-01-01T00:00:00Z').status, 2);
   assert.equal(cli('sla-sweep', '--tenant', 'no-such-tenant-here').status, 1);
+  // the schema's TIMESTAMP columns end in 2038
+  assert.equal(cli('sla-sweep', '--at', '2038-01-19T03:14:07Z', '--tenant', 'no-such-tenant-here').status, 1);
+  const late = cli('sla-sweep', '--at', '2038-01-19T03:14:08Z');
+  assert.equal(late.status, 2);
+  assert.match(late.out, /--at: '2038-01-19T03:14:08Z' is after 2038-01-19T03:14:07Z, the last time the database stores/);
 });
