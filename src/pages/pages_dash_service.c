@@ -510,6 +510,7 @@ static int provider_tiles(struct req *r, struct json_object *d)
     json_object_object_add(t, "busy", json_object_new_int64(busy));
     json_object_object_add(t, "idle", json_object_new_int64(res.nrows - busy));
     json_object_object_add(t, "engineers", json_object_new_int(res.nrows));
+    json_object_object_add(t, "any", json_object_new_boolean(res.nrows > 0));
     json_object_object_add(t, "partial", json_object_new_boolean(res.nrows >= ENGINEER_MAX));
     json_object_object_add(d, "svc_utilization", t);
     return 0;

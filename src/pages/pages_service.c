@@ -164,6 +164,7 @@ static struct json_object *label_of(struct req *r, struct json_object *eq)
                                 arena_printf(r->ar, "QR code of %s", serial));
 
     json_object_object_add(l, "serial", JSTR(serial));
+    json_object_object_add(l, "long_serial", JBOOL(strlen(serial) > 40)); /* smaller print */
     json_object_object_add(l, "model", model ? JSTR(model) : NULL);
     json_object_object_add(l, "site",
                            json_str_field(eq, "site") ? JSTR(json_str_field(eq, "site")) : NULL);
@@ -215,6 +216,7 @@ int pages_http_equipment_labels(struct req *r)
         for (size_t i = 0; i < page_jlen(data); i++)
             json_object_array_add(labels, label_of(r, json_object_array_get_idx(data, i)));
         json_object_object_add(d, "more", JBOOL(json_str_field(out, "next_cursor") != NULL));
+        json_object_object_add(d, "shown", json_object_new_int64((int64_t)page_jlen(labels)));
     }
     json_object_object_add(d, "has_labels", JBOOL(page_jlen(labels) > 0));
     if (missing.len)

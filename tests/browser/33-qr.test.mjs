@@ -13,6 +13,7 @@ const overflow = (page) => page.evaluate(() => document.documentElement.scrollWi
 let admin;
 let eq;
 let eq2;
+let eq3;
 
 before(async () => {
   // nginx limits /q/ per address: wait out a suite that used the allowance up just before
@@ -30,6 +31,8 @@ before(async () => {
   };
   eq = await make({ serial: `QR-PHONE-${stamp}`, site: 'Ward 3, east wing, second floor by the nurses\' station' });
   eq2 = await make({ serial: `QR-LABEL-${stamp}`, site: 'Theatre 1' });
+  eq3 = await make({ serial: `QR-LONG-SERIAL-${stamp}-`.padEnd(100, '0123456789'),
+    site: 'Building B, Radiology department, second floor, room 214 (CT suite), next to the nurses\' station, '.repeat(2) });
 });
 
 pageTest('on a phone: open the QR page, fill the request, send it, see the thanks', { context: PHONE }, async ({ page }) => {
@@ -91,9 +94,9 @@ pageTest('the equipment page draws its QR code; the label sheet prints three acr
   assert.match(await page.locator('dl.props').textContent(), new RegExp(eq.qr_url.replace(/[.?]/g, '\\$&')));
   await screenshot(page, 'equipment-detail');
 
-  await page.goto(`/equipment/labels?ids=${eq.id},${eq2.id}`);
-  assert.equal(await page.locator('li.label').count(), 2);
-  assert.deepEqual(await page.locator('li.label p.serial').allTextContents(), [eq.serial, eq2.serial]);
+  await page.goto(`/equipment/labels?ids=${eq.id},${eq2.id},${eq3.id}`);
+  assert.equal(await page.locator('li.label').count(), 3);
+  assert.deepEqual(await page.locator('li.label p.serial').allTextContents(), [eq.serial, eq2.serial, eq3.serial]);
   await screenshot(page, 'equipment-labels');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('header.site').isVisible(), false);
@@ -103,5 +106,13 @@ pageTest('the equipment page draws its QR code; the label sheet prints three acr
   const label = await page.locator('li.label').first().boundingBox();
   // 34 mm at 96 px per inch
   assert.ok(Math.abs(label.height - (34 / 25.4) * 96) < 2, `label height ${label.height}`);
+  // a long serial and site: the serial stays whole on the label, the site is cut instead
+  const inside = await page.locator('li.label').evaluateAll((lis) => lis.map((li) => {
+    const b = li.getBoundingClientRect();
+    const p = li.querySelector('p.serial');
+    const s = p.getBoundingClientRect();
+    return s.top >= b.top && s.bottom <= b.bottom && p.scrollHeight <= p.clientHeight + 1;
+  }));
+  assert.deepEqual(inside, [true, true, true]);
   await screenshot(page, 'equipment-labels-print');
 });

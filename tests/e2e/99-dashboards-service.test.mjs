@@ -268,6 +268,14 @@ test('isolation: another tenant sees none of it; the super admin, who may not re
   assert.match(kpiText(tile(hh, 'Open requests')), /^0 open tickets/);
   assert.match(kpiText(tile(hh, 'Uptime')), /^100\.0% over the last 30 days, 0 pieces$/);
   for (const s of [w.e1.serial, 'Ward 1']) assert.ok(!hh.includes(s), s);
+  // with nothing resolved and no engineers there is no figure to show, rather than 0.0
+  assert.equal(kpiText(tile(hh, 'Turnaround')), '— no time to resolve: no ticket resolved in the last 90 days');
+  const spx = (await post('/v1/orgs', { name: 'SP', type: 'service_provider' }, other.admin)).json;
+  const spEmail = `sp-${process.pid}@${other.t.slug}.test`;
+  await orgUser(other, spx.id, 'org_admin', spEmail);
+  const sp = await dashboard({ tenant: other.t.slug, email: spEmail, password: `pw-${spEmail}-secret` });
+  assert.equal(kpiText(tile(sp, 'Utilization')), '— no active engineers in this organization');
+  assert.deepEqual(tableRows(tile(sp, 'Utilization')), [['with open jobs', '0'], ['without', '0']]);
 
   const sa = await dashboard(credentials().superadmin);
   assert.deepEqual(shown(sa), []);
