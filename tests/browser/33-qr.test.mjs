@@ -115,4 +115,9 @@ pageTest('the equipment page draws its QR code; the label sheet prints three acr
   }));
   assert.deepEqual(inside, [true, true, true]);
   await screenshot(page, 'equipment-labels-print');
+  // the list's filters with a limit: the note names it
+  await page.emulateMedia({ media: 'screen' });
+  await page.goto('/equipment/labels?limit=2');
+  assert.equal(await page.locator('li.label').count(), 2);
+  assert.match(await page.locator('p.note').textContent(), /The sheet stops at 2: narrow the filters to print the rest\./);
 });
