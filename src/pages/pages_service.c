@@ -283,21 +283,30 @@ static int qr_page(struct req *r, int status, const struct db_res *res, struct j
     return page_render(r, status, "service/qr", d);
 }
 
-int pages_http_qr(struct req *r)
-{
-    struct db_res res = {0};
-    int rc = qr_lookup(r, &res);
-
-    return rc ? rc : qr_page(r, 200, &res, NULL);
-}
-
-/* The same thanks for a request and for a bot's filled honeypot: nothing tells them apart. */
+/* The thanks, after the POST's redirect (?sent=1), so that reloading them sends nothing again. */
 static int qr_thanks(struct req *r, const struct db_res *res)
 {
     struct json_object *d = page_data(r, "Request sent");
 
     json_object_object_add(d, "equipment", qr_equipment(r, res));
     return page_render(r, 200, "service/qr_thanks", d);
+}
+
+int pages_http_qr(struct req *r)
+{
+    struct db_res res = {0};
+    const char *sent = req_query(r, "sent");
+    int rc = qr_lookup(r, &res);
+
+    if (rc)
+        return rc;
+    return sent && strcmp(sent, "1") == 0 ? qr_thanks(r, &res) : qr_page(r, 200, &res, NULL);
+}
+
+/* The same redirect for a request and for a bot's filled honeypot: nothing tells them apart. */
+static int qr_sent(struct req *r)
+{
+    return page_redirect(r, arena_printf(r->ar, "/q/%s?sent=1", req_param(r, "token")));
 }
 
 /*
@@ -361,7 +370,7 @@ int pages_http_qr_submit(struct req *r)
         return rc;
     /* people never see the honeypot; a bot that fills it is thanked and forgotten */
     if (req_form(r, "website") && *req_form(r, "website"))
-        return qr_thanks(r, &res);
+        return qr_sent(r);
     for (int i = 0; sev && ticket_severities[i]; i++)
         ok |= strcmp(sev, ticket_severities[i]) == 0;
     if (!ok)
@@ -416,5 +425,5 @@ int pages_http_qr_submit(struct req *r)
     /* committed by ticket_create() on success */
     if (rc)
         return problem_rollback(r, rc, "qr ticket");
-    return qr_thanks(r, &res);
+    return qr_sent(r);
 }

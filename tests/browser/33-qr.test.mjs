@@ -63,6 +63,10 @@ pageTest('on a phone: open the QR page, fill the request, send it, see the thank
   assert.match(await flashText(page), /Your service request was sent/);
   assert.equal(await overflow(page), 0, 'no horizontal scroll');
   await screenshot(page, 'qr-thanks-phone');
+  // the thanks came by a redirect: reloading them sends nothing again
+  assert.equal(new URL(page.url()).search, '?sent=1');
+  await page.reload();
+  assert.equal(await page.locator('h1').textContent(), 'Thank you');
 
   const tickets = await api('GET', `/v1/tickets?equipment_id=${eq.id}`, undefined, admin);
   assert.equal(tickets.status, 200, tickets.text);

@@ -106,7 +106,7 @@ test('GET /q/{token} shows serial, model and site and the form, nothing private'
 test('unknown, malformed, rotated and retired tokens are the 404 page', async () => {
   const w = await world('qr404');
   const phone = new Phone();
-  for (const path of ['/q/AAAAAAAAAAAAAAAAAAAAAA', '/q/short', `/q/${w.eq.qr_token}x`, `/q/${w.eq.qr_token.toLowerCase() === w.eq.qr_token ? 'B' : w.eq.qr_token.toLowerCase()}`]) {
+  for (const path of ['/q/AAAAAAAAAAAAAAAAAAAAAA', '/q/AAAAAAAAAAAAAAAAAAAAAA?sent=1', '/q/short', `/q/${w.eq.qr_token}x`, `/q/${w.eq.qr_token.toLowerCase() === w.eq.qr_token ? 'B' : w.eq.qr_token.toLowerCase()}`]) {
     const r = await phone.get(path);
     assert.equal(r.status, 404, path);
     assert.match(r.header('content-type'), /^text\/html/);
@@ -138,9 +138,16 @@ test('POST opens a ticket with source qr: the row, its first event, audit row an
   await phone.get(w.path);
   const before = counts(w.t.id).split('\t').map(Number);
   const r = await phone.post(w.path, REQUEST);
-  assert.equal(r.status, 200, r.body);
-  assert.match(r.body, /<h1>Thank you<\/h1>/);
-  assert.match(r.body, /Your service request was sent/);
+  // see other: the thanks are a GET, so reloading them sends nothing again
+  assert.equal(r.status, 303, r.body);
+  assert.equal(r.header('location'), `${w.path}?sent=1`);
+  assert.deepEqual(counts(w.t.id).split('\t').map(Number), [before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1]);
+  const thanks = await phone.get(r.header('location'));
+  assert.equal(thanks.status, 200, thanks.body);
+  assert.match(thanks.body, /<h1>Thank you<\/h1>/);
+  assert.match(thanks.body, /Your service request was sent/);
+  assert.match(thanks.body, /<dd>E-123<\/dd>/);
+  await phone.get(r.header('location'));
   assert.deepEqual(counts(w.t.id).split('\t').map(Number), [before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1]);
   const [id, eq, sev, status, title, desc, source, name, contact, resp] = sql(`SELECT id, equipment_id, severity, status, title,
     description, source, reporter_name, reporter_contact, COALESCE(responsible_org_id, 'NULL') FROM tickets WHERE tenant_id = ${w.t.id}`).split('\t');
@@ -154,12 +161,12 @@ test('POST opens a ticket with source qr: the row, its first event, audit row an
 
   // a typed subject is the title; the form works again after the thanks (new token each page)
   await phone.get(w.path);
-  assert.equal((await phone.post(w.path, { ...REQUEST, title: 'Pump alarm', severity: 'critical', contact_name: '', contact_email: '' })).status, 200);
+  assert.equal((await phone.post(w.path, { ...REQUEST, title: 'Pump alarm', severity: 'critical', contact_name: '', contact_email: '' })).status, 303);
   const last = sql(`SELECT title, severity, COALESCE(reporter_name, 'NULL'), COALESCE(reporter_contact, 'NULL') FROM tickets WHERE tenant_id = ${w.t.id} ORDER BY id DESC LIMIT 1`);
   assert.equal(last, 'Pump alarm\tcritical\tNULL\tNULL');
   // a tab in the description's first line is a space in the title made from it
   await phone.get(w.path);
-  assert.equal((await phone.post(w.path, { ...REQUEST, description: 'Alarm\tcode 7\nsince noon' })).status, 200);
+  assert.equal((await phone.post(w.path, { ...REQUEST, description: 'Alarm\tcode 7\nsince noon' })).status, 303);
   assert.equal(sql(`SELECT title FROM tickets WHERE tenant_id = ${w.t.id} ORDER BY id DESC LIMIT 1`), 'Alarm code 7');
   // the tenant's API sees the ticket on the equipment
   assert.equal(Number(sql(`SELECT COUNT(*) FROM tickets WHERE tenant_id = ${w.t.id} AND equipment_id = ${w.eq.id} AND source = 'qr'`)), 3);
@@ -171,8 +178,8 @@ test('a filled honeypot is thanked like a person and writes nothing', async () =
   await phone.get(w.path);
   const before = counts(w.t.id);
   const r = await phone.post(w.path, { ...REQUEST, website: 'http://spam.example' });
-  assert.equal(r.status, 200, r.body);
-  assert.match(r.body, /Your service request was sent/);
+  assert.equal(r.status, 303, r.body);
+  assert.equal(r.header('location'), `${w.path}?sent=1`);
   assert.equal(counts(w.t.id), before);
 });
 
@@ -240,7 +247,7 @@ test('works the same in a tenant that never had a flag on', async () => {
   const g = await phone.get(`/q/${eq.qr_token}`);
   assert.equal(g.status, 200);
   assert.ok(!g.body.includes('<dt>Model</dt>') && !g.body.includes('<dt>Site</dt>'));
-  assert.equal((await phone.post(`/q/${eq.qr_token}`, { severity: 'low', description: 'Squeaks' })).status, 200);
+  assert.equal((await phone.post(`/q/${eq.qr_token}`, { severity: 'low', description: 'Squeaks' })).status, 303);
   assert.equal(sql(`SELECT CONCAT(title, '/', severity, '/', source) FROM tickets WHERE tenant_id = ${t.id}`), 'Squeaks/low/qr');
 });
 
