@@ -96,7 +96,8 @@ int pages_http_equipment_list(struct req *r)
     return page_render(r, st, "service/equipment_list", d);
 }
 
-int pages_http_equipment(struct req *r)
+/* The page of one piece, with status and error when a form could not be carried out. */
+static int equipment_page(struct req *r, int status, const char *error)
 {
     struct json_object *eq, *d;
     const char *serial, *svg;
@@ -114,18 +115,32 @@ int pages_http_equipment(struct req *r)
         json_object_object_add(d, "qr_svg", JSTR(svg));
     json_object_object_add(d, "may_update", JBOOL(page_may(r, RES_EQUIPMENT, ACT_UPDATE)));
     pages_equipment_tickets(r, d, eq);
-    page_add_flash(r, d, "flash", done_texts);
-    return page_render(r, 200, "service/equipment_detail", d);
+    if (error)
+        json_object_object_add(d, "error", JSTR(error));
+    else
+        page_add_flash(r, d, "flash", done_texts);
+    return page_render(r, status, "service/equipment_detail", d);
+}
+
+int pages_http_equipment(struct req *r)
+{
+    return equipment_page(r, 200, NULL);
 }
 
 int pages_http_equipment_rotate(struct req *r)
 {
     struct json_object *out;
     int64_t id;
+    int rc;
 
     if (params_path_id(r, "id", &id) != 0)
         return problem(r, PROB_NOT_FOUND, "no equipment at '%s'", r->path);
-    if (page_api_if_match(r, equipment_http_rotate_token, 0, NULL, &out))
+    rc = page_api_if_match(r, equipment_http_rotate_token, 0, NULL, &out);
+    if (rc == 412)
+        return equipment_page(r, 412,
+                              "Someone changed this equipment meanwhile. No new QR code was made: "
+                              "the page now shows it as it is; ask again if you still mean to.");
+    if (rc)
         return page_api_problem(r);
     return page_redirect(r, arena_printf(r->ar, "/equipment/%lld?done=rotated", (long long)id));
 }

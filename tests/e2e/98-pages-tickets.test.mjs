@@ -379,6 +379,20 @@ test('a new ticket: the form, the API\'s reasons by the fields, the equipment pa
   assert.match(s, new RegExp(`<input type="hidden" name="equipment_id" value="${w.e123}">`));
   r = await w.v.post('/tickets', { equipment_id: String(w.e123), severity: 'low', title: 'From the equipment page' });
   assert.equal(r.status, 303, r.text);
+
+  // a new QR code from the equipment page: with a stale version, the page as it is and why
+  const token = () => sql(`SELECT CONCAT(qr_token, ' ', version) FROM equipment WHERE tenant_id = ${w.t.id} AND id = ${w.e123}`);
+  const was = token();
+  await w.v.get(`/equipment/${w.e123}`);
+  r = await w.v.post(`/equipment/${w.e123}/qr-token`, { version: '0' });
+  assertPage(r, 412);
+  assert.deepEqual(flash(r.text), ['Someone changed this equipment meanwhile. No new QR code was made: the page now shows it as it is; ask again if you still mean to.']);
+  assert.match(r.text, new RegExp(`<input type="hidden" name="version" value="${was.split(' ')[1]}">`));
+  assert.equal(token(), was);
+  r = await w.v.post(`/equipment/${w.e123}/qr-token`, { version: was.split(' ')[1] });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.location, `/equipment/${w.e123}?done=rotated`);
+  assert.notEqual(token().split(' ')[0], was.split(' ')[0]);
 });
 
 test('who sees what: a hospital its own, a dealer what it answers for, a viewer reads only, another tenant nothing', async () => {
